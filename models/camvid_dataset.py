@@ -1,0 +1,138 @@
+"""CamVid-format folders (images + label PNGs whose pixel value is the class id) for training and eval.
+
+Every file is checked up front; a missing label, a label of the wrong size, ids outside
+0..num_classes-1 and void, or an unreadable file stop with a message naming the file.
+"""
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Tuple
+
+import cv2
+import numpy as np
+from PIL import Image
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+
+
+class DatasetError(Exception):
+    pass
+
+
+def _read_image(path: Path) -> np.ndarray:
+    try:
+        with Image.open(path) as im:
+            return np.asarray(im.convert("RGB"), dtype=np.uint8).copy()
+    except Exception as exc:  # PIL raises several types for unreadable files
+        raise DatasetError(f"{path}: unreadable image ({exc})") from exc
+
+
+def _read_label(path: Path, expected_hw: Tuple[int, int], num_classes: int, void_id: int) -> np.ndarray:
+    try:
+        with Image.open(path) as im:
+            if im.mode not in ("L", "P", "I", "I;16"):
+                raise DatasetError(f"{path}: label must be a single-channel PNG of class ids, got mode {im.mode}")
+            label = np.asarray(im, dtype=np.int64)
+    except DatasetError:
+        raise
+    except Exception as exc:
+        raise DatasetError(f"{path}: unreadable label ({exc})") from exc
+    if label.shape != expected_hw:
+        raise DatasetError(f"{path}: label is {label.shape[1]}x{label.shape[0]}, image is {expected_hw[1]}x{expected_hw[0]}")
+    bad = np.unique(label[(label >= num_classes) & (label != void_id) | (label < 0)])
+    if bad.size:
+        raise DatasetError(f"{path}: label ids {bad.tolist()[:10]} outside 0..{num_classes - 1} (void = {void_id})")
+    return label.astype(np.uint8)
+
+
+@dataclass
+class LabelledFrames:
+    names: List[str]
+    images: List[np.ndarray]   # HxWx3 uint8 RGB
+    labels: List[np.ndarray]   # HxW uint8 class ids, void = void_id
+
+
+def load_labelled_folder(image_dir: Path, label_dir: Path, num_classes: int, void_id: int) -> LabelledFrames:
+    image_dir, label_dir = Path(image_dir), Path(label_dir)
+    for d in (image_dir, label_dir):
+        if not d.is_dir():
+            raise DatasetError(f"{d}: not a folder")
+    files = sorted(p for p in image_dir.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES)
+    if not files:
+        raise DatasetError(f"{image_dir}: no images (.png/.jpg)")
+    frames = LabelledFrames([], [], [])
+    for f in files:
+        label_path = label_dir / (f.stem + ".png")
+        if not label_path.exists():
+            raise DatasetError(f"{f}: no label {label_path}")
+        image = _read_image(f)
+        frames.names.append(f.name)
+        frames.images.append(image)
+        frames.labels.append(_read_label(label_path, image.shape[:2], num_classes, void_id))
+    return frames
+
+
+def class_frequencies(labels: List[np.ndarray], num_classes: int) -> np.ndarray:
+    counts = np.zeros(num_classes, np.float64)
+    for label in labels:
+        counts += np.bincount(label.ravel(), minlength=256)[:num_classes]
+    return counts / counts.sum()
+
+
+def log_balanced_weights(freq: np.ndarray, c: float = 1.02) -> np.ndarray:
+    """ENet's class weighting w = 1 / ln(c + p): rare classes (poles, signs, people) weigh more."""
+    return 1.0 / np.log(c + freq)
+
+
+@dataclass
+class AugmentConfig:
+    crop_h: int = 320
+    crop_w: int = 448
+    scale_min: float = 0.5
+    scale_max: float = 2.0
+    jitter: float = 0.25  # brightness / contrast / saturation
+    hue_degrees: float = 6.0
+
+
+def augment(image: np.ndarray, label: np.ndarray, cfg: AugmentConfig, void_id: int,
+            rng: random.Random) -> Tuple[np.ndarray, np.ndarray]:
+    """Driving-footage augmentation: random scale, crop, horizontal flip, photometric jitter."""
+    s = math.exp(rng.uniform(math.log(cfg.scale_min), math.log(cfg.scale_max)))
+    h, w = label.shape
+    nh, nw = max(8, round(h * s)), max(8, round(w * s))
+    image = cv2.resize(image, (nw, nh), interpolation=cv2.INTER_LINEAR)
+    label = cv2.resize(label, (nw, nh), interpolation=cv2.INTER_NEAREST)
+    ph, pw = max(0, cfg.crop_h - nh), max(0, cfg.crop_w - nw)
+    if ph or pw:
+        image = cv2.copyMakeBorder(image, 0, ph, 0, pw, cv2.BORDER_CONSTANT, value=(124, 116, 104))
+        label = cv2.copyMakeBorder(label, 0, ph, 0, pw, cv2.BORDER_CONSTANT, value=void_id)
+    y = rng.randint(0, image.shape[0] - cfg.crop_h)
+    x = rng.randint(0, image.shape[1] - cfg.crop_w)
+    image = image[y:y + cfg.crop_h, x:x + cfg.crop_w]
+    label = label[y:y + cfg.crop_h, x:x + cfg.crop_w]
+    if rng.random() < 0.5:  # horizontal only: driving scenes are not upside down
+        image, label = image[:, ::-1], label[:, ::-1]
+    image = image.astype(np.float32)
+    j = cfg.jitter
+    image *= rng.uniform(1 - j, 1 + j)                                   # brightness
+    mean = image.mean()
+    image = (image - mean) * rng.uniform(1 - j, 1 + j) + mean            # contrast
+    gray = image.mean(axis=2, keepdims=True)
+    image = (image - gray) * rng.uniform(1 - j, 1 + j) + gray            # saturation
+    image = np.clip(image, 0, 255).astype(np.uint8)
+    if cfg.hue_degrees > 0:
+        hsv = cv2.cvtColor(image, cv2.COLOR_RGB2HSV)
+        shift = int(round(rng.uniform(-cfg.hue_degrees, cfg.hue_degrees) / 2))  # OpenCV hue is 0..179
+        hsv[..., 0] = ((hsv[..., 0].astype(np.int16) + shift) % 180).astype(np.uint8)
+        image = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+    return np.ascontiguousarray(image), np.ascontiguousarray(label)
+
+
+def normalise(images_uint8: np.ndarray, mean, std, scale: float) -> np.ndarray:
+    """NHWC uint8 RGB -> NCHW float32, x = (pixel / scale - mean) / std (the contract's normalisation)."""
+    x = images_uint8.astype(np.float32) / scale
+    x = (x - np.asarray(mean, np.float32)) / np.asarray(std, np.float32)
+    return np.ascontiguousarray(x.transpose(0, 3, 1, 2))

@@ -1,0 +1,131 @@
+"""DashSegNet: a dilated context network for driving scenes (after Yu & Koltun, ICLR 2016).
+
+front-end  MobileNetV2 features[0..13] (ImageNet init), output stride 16, taps at 1/4 and 1/8
+context    1x1 projection, then 3x3 depthwise-separable convs with dilation 1,1,2,4,8,16,1 and a final
+           1x1, identity-initialised as in the paper (the module starts as an identity map)
+fusion     FCN-style: upsample x2, concat the 1/8 tap, 3x3 DW-sep conv; upsample x2, concat the 1/4 tap
+head       1x1 classifier at 1/4 resolution; bilinear x4 upsampling (align_corners=False) to the input
+"""
+from __future__ import annotations
+
+from typing import List, Sequence
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from mobilenet_v2_int8 import build_mobilenet_v2_features, load_int8_conv_weights
+
+CONTEXT_DILATIONS = (1, 1, 2, 4, 8, 16, 1)
+
+
+def conv_bn_relu(in_ch: int, out_ch: int, k: int = 1, groups: int = 1, dilation: int = 1) -> nn.Sequential:
+    return nn.Sequential(
+        nn.Conv2d(in_ch, out_ch, k, padding=dilation * (k // 2), dilation=dilation, groups=groups, bias=False),
+        nn.BatchNorm2d(out_ch), nn.ReLU(inplace=True))
+
+
+def separable_bn_relu(in_ch: int, out_ch: int, dilation: int = 1) -> nn.Sequential:
+    return nn.Sequential(conv_bn_relu(in_ch, in_ch, 3, groups=in_ch, dilation=dilation), conv_bn_relu(in_ch, out_ch, 1))
+
+
+class ContextLayer(nn.Module):
+    """3x3 depthwise conv with dilation d, then 1x1 pointwise, ReLU; no BN, so identity init is exact."""
+
+    def __init__(self, channels: int, dilation: int, kernel: int = 3):
+        super().__init__()
+        self.kernel = kernel
+        if kernel == 3:
+            self.depthwise = nn.Conv2d(channels, channels, 3, padding=dilation, dilation=dilation, groups=channels)
+        self.pointwise = nn.Conv2d(channels, channels, 1)
+        self.reset_to_identity()
+
+    def reset_to_identity(self) -> None:
+        with torch.no_grad():
+            if self.kernel == 3:
+                self.depthwise.weight.zero_()
+                self.depthwise.weight[:, 0, 1, 1] = 1.0
+                self.depthwise.bias.zero_()
+            self.pointwise.weight.zero_()
+            self.pointwise.weight[:, :, 0, 0].copy_(torch.eye(self.pointwise.weight.shape[0]))
+            self.pointwise.bias.zero_()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.kernel == 3:
+            x = self.depthwise(x)
+        return F.relu(self.pointwise(x))
+
+
+class ContextModule(nn.Module):
+    def __init__(self, channels: int, dilations: Sequence[int] = CONTEXT_DILATIONS):
+        super().__init__()
+        layers: List[nn.Module] = [ContextLayer(channels, d) for d in dilations]
+        layers.append(ContextLayer(channels, 1, kernel=1))
+        self.layers = nn.Sequential(*layers)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.layers(x)
+
+
+class DashSegNet(nn.Module):
+    def __init__(self, num_classes: int, context_channels: int = 128, fuse8_channels: int = 96,
+                 fuse4_channels: int = 64, pretrained: bool = True):
+        super().__init__()
+        features = build_mobilenet_v2_features(14)
+        if pretrained:
+            load_int8_conv_weights(features)
+        self.stem_to_4 = features[:4]     # 24 ch, stride 4
+        self.stage_to_8 = features[4:7]   # 32 ch, stride 8
+        self.stage_to_16 = features[7:14] # 96 ch, stride 16
+        self.context_in = conv_bn_relu(96, context_channels)
+        self.context = ContextModule(context_channels)
+        self.skip8 = conv_bn_relu(32, 32)
+        self.fuse8 = separable_bn_relu(context_channels + 32, fuse8_channels)
+        self.skip4 = conv_bn_relu(24, 24)
+        self.fuse4 = separable_bn_relu(fuse8_channels + 24, fuse4_channels)
+        self.classifier = nn.Conv2d(fuse4_channels, num_classes, 1)
+
+    def backbone_parameters(self):
+        for stage in (self.stem_to_4, self.stage_to_8, self.stage_to_16):
+            yield from stage.parameters()
+
+    def head_parameters(self):
+        backbone = {id(p) for p in self.backbone_parameters()}
+        return (p for p in self.parameters() if id(p) not in backbone)
+
+    def forward_quarter(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits at 1/4 of the input resolution."""
+        f4 = self.stem_to_4(x)
+        f8 = self.stage_to_8(f4)
+        f16 = self.stage_to_16(f8)
+        c = self.context(self.context_in(f16))
+        y = F.interpolate(c, size=f8.shape[-2:], mode="bilinear", align_corners=False)
+        y = self.fuse8(torch.cat([y, self.skip8(f8)], 1))
+        y = F.interpolate(y, size=f4.shape[-2:], mode="bilinear", align_corners=False)
+        y = self.fuse4(torch.cat([y, self.skip4(f4)], 1))
+        return self.classifier(y)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Logits at the input resolution."""
+        return F.interpolate(self.forward_quarter(x), size=x.shape[-2:], mode="bilinear", align_corners=False)
+
+
+def count_parameters(model: nn.Module) -> int:
+    return sum(p.numel() for p in model.parameters())
+
+
+def count_macs(model: nn.Module, height: int, width: int) -> int:
+    """Multiply-accumulates of conv layers (the bulk of the cost) for one height x width frame."""
+    total = 0
+
+    def hook(module: nn.Conv2d, _inp, out):
+        nonlocal total
+        k = module.kernel_size[0] * module.kernel_size[1]
+        total += out.numel() * k * module.in_channels // module.groups
+
+    handles = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, nn.Conv2d)]
+    with torch.no_grad():
+        model.eval()(torch.zeros(1, 3, height, width))
+    for h in handles:
+        h.remove()
+    return total

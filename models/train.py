@@ -1,0 +1,209 @@
+"""Trains DashSegNet on CamVid (CPU or GPU; DistributedDataParallel when started with torchrun).
+
+  /usr/bin/python3 models/train.py --run dashseg-mnv2 --epochs 90          # fresh run
+  /usr/bin/python3 models/train.py --run dashseg-mnv2 --epochs 90 --resume # continue from last.pt
+  torchrun --nproc_per_node 2 models/train.py --run ddp-test --epochs 1 --backend gloo
+
+Checkpoints every epoch in models/runs/<run>/ (last.pt with optimiser state, best.pt = best val mIoU);
+a line per epoch is appended to models/runs/<run>/log.tsv.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.distributed as dist
+import torch.nn.functional as F
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from camvid_dataset import (AugmentConfig, DatasetError, augment, class_frequencies,  # noqa: E402
+                            load_labelled_folder, log_balanced_weights, normalise)
+from contract import load_contract_base  # noqa: E402
+from metrics import accumulate_confusion, iou_per_class, mean_iou, pixel_accuracy  # noqa: E402
+from network import DashSegNet, count_macs, count_parameters  # noqa: E402
+
+MODELS_DIR = Path(__file__).resolve().parent
+DEFAULT_DATA = MODELS_DIR.parent.parent / "shared" / "camvid"
+
+
+def parse_args() -> argparse.Namespace:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--data", default=str(DEFAULT_DATA), help="folder with train/, trainannot/, val/, valannot/")
+    p.add_argument("--run", default="dashseg-mnv2", help="run name: checkpoints in models/runs/<run>/")
+    p.add_argument("--epochs", type=int, default=90)
+    p.add_argument("--batch", type=int, default=8, help="global batch size")
+    p.add_argument("--lr", type=float, default=2e-3, help="peak learning rate of the new layers")
+    p.add_argument("--backbone-lr-scale", type=float, default=0.5)
+    p.add_argument("--weight-decay", type=float, default=1e-4)
+    p.add_argument("--crop", default="320x448", help="HxW training crop")
+    p.add_argument("--scale", default="0.5,2.0", help="random scale range")
+    p.add_argument("--no-pretrained", action="store_true", help="train the front-end from scratch")
+    p.add_argument("--seed", type=int, default=20261125)
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--resume", action="store_true", help="continue from models/runs/<run>/last.pt")
+    p.add_argument("--max-minutes", type=float, default=0, help="stop cleanly after this many minutes (0 = no limit)")
+    p.add_argument("--backend", default="gloo", help="torch.distributed backend under torchrun")
+    return p.parse_args()
+
+
+def poly_lr(step: int, total: int, warmup: int) -> float:
+    if step < warmup:
+        return (step + 1) / warmup
+    return (1 - (step - warmup) / max(1, total - warmup)) ** 0.9
+
+
+def progress_bar(epoch: int, epochs: int, i: int, n: int, loss: float, elapsed: float, extra: str = "") -> None:
+    width = 30
+    filled = int(width * i / n)
+    bar = "#" * filled + "-" * (width - filled)
+    sys.stdout.write(f"\repoch {epoch + 1}/{epochs} [{bar}] {i}/{n} loss {loss:.4f} {elapsed:.0f}s {extra}")
+    sys.stdout.flush()
+
+
+@torch.no_grad()
+def evaluate(model: torch.nn.Module, images: list, labels: list, contract, device: torch.device,
+             batch: int = 4) -> np.ndarray:
+    model.eval()
+    n = contract.num_classes
+    conf = np.zeros((n, n), np.int64)
+    for start in range(0, len(images), batch):
+        x = torch.from_numpy(normalise(np.stack(images[start:start + batch]), contract.mean, contract.std,
+                                       contract.scale)).to(device)
+        pred = model(x).argmax(1).cpu().numpy()
+        for p, label in zip(pred, labels[start:start + batch]):
+            accumulate_confusion(conf, p, label, contract.void_id)
+    return conf
+
+
+def main() -> None:
+    args = parse_args()
+    distributed = "WORLD_SIZE" in os.environ and int(os.environ["WORLD_SIZE"]) > 1
+    if distributed:
+        dist.init_process_group(args.backend)
+    rank = dist.get_rank() if distributed else 0
+    world = dist.get_world_size() if distributed else 1
+    is_main = rank == 0
+    torch.set_num_threads(max(1, args.threads // world) if distributed else args.threads)
+    device = torch.device(f"cuda:{int(os.environ.get('LOCAL_RANK', 0))}" if torch.cuda.is_available() else "cpu")
+
+    random.seed(args.seed + rank)
+    np.random.seed(args.seed + rank)
+    torch.manual_seed(args.seed)  # identical initialisation on every rank
+
+    contract = load_contract_base()
+    data = Path(args.data)
+    try:
+        train = load_labelled_folder(data / "train", data / "trainannot", contract.num_classes, contract.void_id)
+        val = load_labelled_folder(data / "val", data / "valannot", contract.num_classes, contract.void_id)
+    except DatasetError as exc:
+        sys.exit(f"dataset error: {exc}")
+    crop_h, crop_w = (int(v) for v in args.crop.split("x"))
+    s_min, s_max = (float(v) for v in args.scale.split(","))
+    aug = AugmentConfig(crop_h=crop_h, crop_w=crop_w, scale_min=s_min, scale_max=s_max)
+
+    weights = torch.tensor(log_balanced_weights(class_frequencies(train.labels, contract.num_classes)),
+                           dtype=torch.float32, device=device)
+    model = DashSegNet(contract.num_classes, pretrained=not args.no_pretrained).to(device)
+    groups = [{"params": list(model.backbone_parameters()), "lr_scale": args.backbone_lr_scale},
+              {"params": list(model.head_parameters()), "lr_scale": 1.0}]
+    optimizer = torch.optim.AdamW(groups, lr=args.lr, weight_decay=args.weight_decay)
+
+    run_dir = MODELS_DIR / "runs" / args.run
+    run_dir.mkdir(parents=True, exist_ok=True)
+    start_epoch, best_miou = 0, -1.0
+    if args.resume and (run_dir / "last.pt").exists():
+        state = torch.load(run_dir / "last.pt", map_location="cpu")
+        model.load_state_dict(state["model"])
+        optimizer.load_state_dict(state["optimizer"])
+        start_epoch, best_miou = state["epoch"] + 1, state["best_miou"]
+        random.setstate(state["py_random"])
+        np.random.set_state(state["np_random"])
+        torch.set_rng_state(state["torch_random"])
+        if is_main:
+            print(f"resumed {run_dir / 'last.pt'}: epoch {start_epoch}, best val mIoU {best_miou:.2f}")
+    elif args.resume and is_main:
+        print(f"no {run_dir / 'last.pt'} yet: starting fresh")
+    if distributed:
+        model = torch.nn.parallel.DistributedDataParallel(model)
+    net = model.module if distributed else model
+
+    if is_main:
+        print(f"DashSegNet: {count_parameters(net) / 1e6:.3f} M params, "
+              f"{count_macs(net, contract.height, contract.width) / 1e9:.3f} GMACs at {contract.height}x{contract.width}; "
+              f"train {len(train.names)} val {len(val.names)}; world {world}; device {device}")
+        (run_dir / "args.json").write_text(json.dumps(vars(args), indent=2))
+        net.train()
+
+    per_rank = args.batch // world
+    steps_per_epoch = len(train.names) // args.batch
+    total_steps = steps_per_epoch * args.epochs
+    warmup = steps_per_epoch
+    rng = random.Random()
+    started = time.time()
+    for epoch in range(start_epoch, args.epochs):
+        rng.seed(args.seed * 1000 + epoch)  # same permutation on every rank; each rank takes its slice
+        order = list(range(len(train.names)))
+        rng.shuffle(order)
+        aug_rng = random.Random(args.seed * 7919 + epoch * 31 + rank)
+        model.train()
+        epoch_start, loss_sum = time.time(), 0.0
+        for i in range(steps_per_epoch):
+            step = epoch * steps_per_epoch + i
+            factor = poly_lr(step, total_steps, warmup)
+            for g in optimizer.param_groups:
+                g["lr"] = args.lr * g["lr_scale"] * factor
+            idx = order[i * args.batch + rank * per_rank: i * args.batch + (rank + 1) * per_rank]
+            pairs = [augment(train.images[j], train.labels[j], aug, contract.void_id, aug_rng) for j in idx]
+            x = torch.from_numpy(normalise(np.stack([p[0] for p in pairs]), contract.mean, contract.std, contract.scale)).to(device)
+            y = torch.from_numpy(np.stack([p[1] for p in pairs]).astype(np.int64)).to(device)
+            logits = model(x)
+            loss = F.cross_entropy(logits, y, weight=weights, ignore_index=contract.void_id)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            loss_sum += loss.item()
+            if is_main:
+                progress_bar(epoch, args.epochs, i + 1, steps_per_epoch, loss_sum / (i + 1), time.time() - epoch_start)
+        if is_main:
+            conf = evaluate(net, val.images, val.labels, contract, device)
+            miou, acc = mean_iou(conf), pixel_accuracy(conf)
+            ious = iou_per_class(conf)
+            is_best = miou > best_miou
+            best_miou = max(best_miou, miou)
+            epoch_time = time.time() - epoch_start
+            progress_bar(epoch, args.epochs, steps_per_epoch, steps_per_epoch, loss_sum / steps_per_epoch, epoch_time,
+                         f"val mIoU {miou:.2f} acc {acc:.2f}{' *best*' if is_best else ''}\n")
+            state = {"model": net.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch,
+                     "best_miou": best_miou, "py_random": random.getstate(), "np_random": np.random.get_state(),
+                     "torch_random": torch.get_rng_state(), "args": vars(args)}
+            torch.save(state, run_dir / "last.pt.tmp")
+            os.replace(run_dir / "last.pt.tmp", run_dir / "last.pt")
+            if is_best:
+                torch.save({"model": net.state_dict(), "epoch": epoch, "val_miou": miou, "args": vars(args)},
+                           run_dir / "best.pt.tmp")
+                os.replace(run_dir / "best.pt.tmp", run_dir / "best.pt")
+            header = not (run_dir / "log.tsv").exists()
+            with open(run_dir / "log.tsv", "a") as log:
+                if header:
+                    log.write("epoch\tloss\tval_miou\tval_acc\tseconds\tlr\t" + "\t".join(contract.class_names) + "\n")
+                log.write(f"{epoch + 1}\t{loss_sum / steps_per_epoch:.4f}\t{miou:.2f}\t{acc:.2f}\t{epoch_time:.0f}\t"
+                          f"{args.lr * factor:.2e}\t" + "\t".join("" if v is None else f"{v:.1f}" for v in ious) + "\n")
+        if distributed:
+            dist.barrier()
+        if args.max_minutes and (time.time() - started) / 60 > args.max_minutes:
+            if is_main:
+                print(f"stopping after {args.max_minutes} minutes; continue with --resume")
+            break
+    if distributed:
+        dist.destroy_process_group()
+
+
+if __name__ == "__main__":
+    main()

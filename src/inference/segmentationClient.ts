@@ -1,0 +1,155 @@
+// Main-thread side of the segmentation worker: starts it, falls back from WebGPU to WASM when
+// WebGPU fails (at start or mid-run), restarts a worker that crashes or stops answering.
+
+import * as Comlink from 'comlink';
+import type {
+  InitProgress,
+  SegmentationErrorCode,
+  SegmentationInitOptions,
+  SegmentationInitResult,
+  SegmentationResult,
+  SegmentationWorkerApi,
+} from '../../workers/segmentationProtocol.ts';
+
+export interface ClientEvents {
+  onProgress?(p: InitProgress): void;
+  /** A recoverable problem that the app should show (fallback, restart). */
+  onNotice?(code: SegmentationErrorCode | 'worker-restarted' | 'worker-timeout', message: string): void;
+}
+
+export class SegmentationClientError extends Error {
+  constructor(readonly code: SegmentationErrorCode | 'worker-crashed' | 'worker-timeout', message: string) {
+    super(message);
+    this.name = 'SegmentationClientError';
+  }
+}
+
+/** Reads the code that the worker put in the error name (see SegmentationError). */
+export function errorCode(err: unknown): SegmentationErrorCode | null {
+  const name = (err as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && /^[a-z-]+$/.test(name) ? (name as SegmentationErrorCode) : null;
+}
+
+interface WorkerHandle {
+  readonly worker: Worker;
+  readonly api: Comlink.Remote<SegmentationWorkerApi>;
+  /** Rejects when the worker dies (uncaught error in the worker scope). */
+  readonly crashed: Promise<never>;
+}
+
+function startWorker(): WorkerHandle {
+  const worker = new Worker(new URL('../../workers/segmentation.worker.ts', import.meta.url), { type: 'module', name: 'segmentation' });
+  const crashed = new Promise<never>((_, reject) => {
+    worker.addEventListener('error', (e) => reject(new SegmentationClientError('worker-crashed', `segmentation worker crashed: ${e.message || 'unknown error'}`)));
+  });
+  crashed.catch(() => undefined); // observed by segment() through Promise.race
+  return { worker, api: Comlink.wrap<SegmentationWorkerApi>(worker), crashed };
+}
+
+export class SegmentationClient {
+  private handle: WorkerHandle;
+  private current: SegmentationInitResult;
+  private options: SegmentationInitOptions;
+  private fallbackReason: string | null = null;
+  private restarting: Promise<void> | null = null;
+  restarts = 0;
+
+  private constructor(handle: WorkerHandle, info: SegmentationInitResult, options: SegmentationInitOptions, private readonly events: ClientEvents) {
+    this.handle = handle;
+    this.current = info;
+    this.options = options;
+  }
+
+  static async create(options: SegmentationInitOptions, events: ClientEvents = {}): Promise<SegmentationClient> {
+    const { handle, info, options: used, fallback } = await SegmentationClient.boot(options, events);
+    const client = new SegmentationClient(handle, info, used, events);
+    client.fallbackReason = fallback;
+    return client;
+  }
+
+  private static async boot(options: SegmentationInitOptions, events: ClientEvents) {
+    const handle = startWorker();
+    const progress = events.onProgress ? Comlink.proxy(events.onProgress) : undefined;
+    try {
+      const info = await Promise.race([handle.api.init(options, progress), handle.crashed]);
+      return { handle, info, options, fallback: null as string | null };
+    } catch (err) {
+      handle.worker.terminate();
+      if (errorCode(err) === 'webgpu-failed' && options.backend !== 'wasm') {
+        const reason = `WebGPU failed (${(err as Error).message}): fell back to WASM`;
+        events.onNotice?.('webgpu-failed', reason);
+        const wasm = { ...options, backend: 'wasm' as const };
+        const next = startWorker();
+        const info = await Promise.race([next.api.init(wasm, progress), next.crashed]);
+        return { handle: next, info: { ...info, reason }, options: wasm, fallback: reason };
+      }
+      throw err;
+    }
+  }
+
+  get info(): SegmentationInitResult {
+    return this.fallbackReason ? { ...this.current, reason: this.fallbackReason } : this.current;
+  }
+
+  /** Per-frame timeout: generous for WebGPU on a software adapter (seconds per frame). */
+  private timeoutMs(): number {
+    return this.current.backend === 'webgpu' ? 120_000 : 20_000;
+  }
+
+  async segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationResult> {
+    if (this.restarting) {
+      frame.close();
+      await this.restarting;
+      throw new SegmentationClientError('busy', 'worker restarting');
+    }
+    const transfer: Transferable[] = [frame as unknown as Transferable];
+    if (recycled) transfer.push(recycled.buffer);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new SegmentationClientError('worker-timeout', `segmentation worker did not answer within ${this.timeoutMs() / 1000} s`)), this.timeoutMs());
+    });
+    try {
+      return await Promise.race([
+        this.handle.api.segment(Comlink.transfer(frame, transfer), timestamp, recycled),
+        this.handle.crashed,
+        timeout,
+      ]);
+    } catch (err) {
+      const code = err instanceof SegmentationClientError ? err.code : errorCode(err);
+      if (code === 'worker-timeout' || code === 'worker-crashed' || code === 'webgpu-failed') {
+        await this.restart(code, (err as Error).message);
+      }
+      throw err;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Replaces the worker; after a WebGPU failure the new one runs WASM. */
+  private restart(code: 'worker-timeout' | 'worker-crashed' | 'webgpu-failed', message: string): Promise<void> {
+    if (this.restarting) return this.restarting;
+    this.restarting = (async () => {
+      this.handle.worker.terminate();
+      this.restarts++;
+      const options = code === 'webgpu-failed' ? { ...this.options, backend: 'wasm' as const } : this.options;
+      const { handle, info, options: used } = await SegmentationClient.boot(options, this.events);
+      this.handle = handle;
+      this.current = info;
+      this.options = used;
+      if (code === 'webgpu-failed') this.fallbackReason = `WebGPU failed mid-run (${message}): fell back to WASM`;
+      this.events.onNotice?.(code === 'webgpu-failed' ? 'webgpu-failed' : 'worker-restarted', `${message}; worker restarted (${info.backend})`);
+    })().finally(() => {
+      this.restarting = null;
+    });
+    return this.restarting;
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      await Promise.race([this.handle.api.dispose(), new Promise((r) => setTimeout(r, 1000))]);
+    } finally {
+      this.handle.api[Comlink.releaseProxy]();
+      this.handle.worker.terminate();
+    }
+  }
+}

@@ -1,0 +1,267 @@
+// The segmentation worker: owns the onnxruntime-web session, turns frames into class masks.
+// One frame at a time (the client never sends a second before the first returns; a re-entrant call
+// is rejected as 'busy'); the frame is closed here and the mask buffer is transferred back.
+
+import * as Comlink from 'comlink';
+import type * as OrtTypes from 'onnxruntime-web';
+import { chooseBackend, describeAdapter, type Backend } from '../src/inference/backendChoice.ts';
+import { hasWebGpuApi, probeWebGpuAdapter } from '../src/inference/adapterProbe.ts';
+import {
+  SegmentationError,
+  checkSessionAgainstContract,
+  defaultContractForGraph,
+  fetchBytes,
+  loadContract,
+  sha256Hex,
+} from '../src/inference/modelLoading.ts';
+import { classNames, findOutput, inputSize, type ModelContract } from '../src/processing/modelContract.ts';
+import { argmaxChannels, letterboxRect, rgbaToNchwFloat, APP_RESIZE_MODE } from '../src/processing/preprocess.ts';
+import type {
+  InitProgress,
+  SegmentationInitOptions,
+  SegmentationInitResult,
+  SegmentationResult,
+  SegmentationWorkerApi,
+} from './segmentationProtocol.ts';
+
+type Ort = typeof OrtTypes;
+
+interface Loaded {
+  readonly ort: Ort;
+  readonly session: OrtTypes.InferenceSession;
+  readonly contract: ModelContract;
+  readonly backend: Backend;
+  readonly canvas: OffscreenCanvas;
+  readonly context: OffscreenCanvasRenderingContext2D;
+  readonly inputData: Float32Array;
+  readonly inputTensor: OrtTypes.Tensor;
+  readonly outputName: string;
+  readonly outputKind: 'classmap' | 'logits';
+}
+
+let loaded: Loaded | null = null;
+let busy = false;
+
+async function loadRuntime(backend: Backend): Promise<Ort> {
+  try {
+    // Each backend pulls only its own bundle (the WebGPU build drags a ~27 MB wasm, plain WASM ~14 MB).
+    return backend === 'webgpu'
+      ? ((await import('onnxruntime-web/webgpu')) as unknown as Ort)
+      : ((await import('onnxruntime-web/wasm')) as unknown as Ort);
+  } catch (err) {
+    throw new SegmentationError('runtime-load-failed', `could not load onnxruntime-web (${backend}): ${(err as Error).message}`);
+  }
+}
+
+function resolveBareContract(session: OrtTypes.InferenceSession, modelUrl: string): ModelContract {
+  const input = session.inputMetadata[0];
+  const output = session.outputMetadata[0];
+  if (!input?.isTensor || !output?.isTensor) {
+    throw new SegmentationError('contract-mismatch', `${modelUrl}: expected one tensor input and a tensor output`);
+  }
+  const numeric = (shape: ReadonlyArray<number | string>, what: string): number[] =>
+    shape.map((d, i) => {
+      if (typeof d !== 'number' || d < 1) {
+        throw new SegmentationError('contract-mismatch', `${modelUrl}: ${what} dim ${i} is symbolic (${String(d)}); give a contract JSON`);
+      }
+      return d;
+    });
+  const inputShape = numeric(input.shape, `input "${input.name}"`);
+  const outputShape = numeric(output.shape, `output "${output.name}"`);
+  const name = modelUrl.split('/').pop()?.replace(/\.onnx$/, '') ?? 'model';
+  try {
+    return defaultContractForGraph({ inputName: input.name, inputShape, outputName: output.name, outputShape, name, onnx: `${name}.onnx` });
+  } catch (err) {
+    throw new SegmentationError('contract-mismatch', (err as Error).message);
+  }
+}
+
+async function init(
+  options: SegmentationInitOptions,
+  onProgress?: (p: InitProgress) => void,
+): Promise<SegmentationInitResult> {
+  if (loaded) throw new SegmentationError('busy', 'worker already initialised; dispose() first');
+  const started = performance.now();
+  const progress = (p: InitProgress): void => void onProgress?.(p);
+
+  progress({ stage: 'probe-adapter' });
+  const adapter = options.backend === 'wasm' ? null : await probeWebGpuAdapter();
+  const decision = chooseBackend(options.backend, adapter, {
+    crossOriginIsolated: self.crossOriginIsolated,
+    hardwareConcurrency: navigator.hardwareConcurrency,
+    hasWebGpuApi: hasWebGpuApi(),
+  });
+
+  progress({ stage: 'load-runtime' });
+  const ort = await loadRuntime(decision.backend);
+  ort.env.wasm.wasmPaths = options.ortBaseUrl;
+  ort.env.wasm.numThreads = decision.backend === 'wasm' ? (options.wasmThreads ?? decision.threads) : 1;
+  ort.env.logLevel = 'error';
+
+  progress({ stage: 'download-model', loaded: 0 });
+  const [bytes, declared] = await Promise.all([
+    fetchBytes(options.modelUrl, (l, t) => progress({ stage: 'download-model', loaded: l, ...(t ? { total: t } : {}) })),
+    options.contractUrl ? loadContract(options.contractUrl) : Promise.resolve(null),
+  ]);
+  if (declared?.sha256) {
+    const digest = await sha256Hex(bytes);
+    if (digest !== declared.sha256) {
+      throw new SegmentationError('model-corrupt',
+        `${options.modelUrl}: sha256 ${digest.slice(0, 12)}… does not match its contract (${declared.sha256.slice(0, 12)}…): the file is corrupt or not the model the contract describes`);
+    }
+  }
+
+  progress({ stage: 'create-session' });
+  let session: OrtTypes.InferenceSession;
+  try {
+    const contractOutput = declared ? (findOutput(declared, 'classmap') ?? findOutput(declared, 'logits')) : undefined;
+    session = await ort.InferenceSession.create(bytes, {
+      executionProviders: [decision.backend],
+      graphOptimizationLevel: 'all',
+      ...(decision.backend === 'webgpu' && contractOutput ? { preferredOutputLocation: { [contractOutput.name]: 'gpu-buffer' as const } } : {}),
+    });
+  } catch (err) {
+    const code = decision.backend === 'webgpu' ? 'webgpu-failed' : 'model-corrupt';
+    throw new SegmentationError(code, `${options.modelUrl}: could not create an onnxruntime session on ${decision.backend}: ${(err as Error).message}`);
+  }
+  const contract = declared ?? resolveBareContract(session, options.modelUrl);
+  try {
+    checkSessionAgainstContract(session, contract, options.modelUrl);
+  } catch (err) {
+    await session.release();
+    throw err;
+  }
+  const classmap = findOutput(contract, 'classmap');
+  const logits = findOutput(contract, 'logits');
+  const output = classmap ?? logits;
+  if (!output) throw new SegmentationError('contract-mismatch', `${options.modelUrl}: no usable output`);
+  const { height, width } = inputSize(contract);
+  const canvas = new OffscreenCanvas(width, height);
+  const context = canvas.getContext('2d', { willReadFrequently: true, alpha: false });
+  if (!context) throw new SegmentationError('session-failed', 'OffscreenCanvas 2d context unavailable in this worker');
+  const inputData = new Float32Array(3 * height * width);
+  const inputTensor = new ort.Tensor('float32', inputData, [1, 3, height, width]);
+  loaded = {
+    ort, session, contract, backend: decision.backend, canvas, context, inputData, inputTensor,
+    outputName: output.name, outputKind: output.kind,
+  };
+  const loadMs = performance.now() - started;
+
+  progress({ stage: 'warm-up' });
+  const warmStart = performance.now();
+  try {
+    const warm = await session.run({ [contract.input.name]: inputTensor }, [output.name]);
+    for (const t of Object.values(warm)) t.dispose();
+  } catch (err) {
+    await disposeLoaded();
+    const code = decision.backend === 'webgpu' ? 'webgpu-failed' : 'session-failed';
+    throw new SegmentationError(code, `${options.modelUrl}: warm-up inference failed on ${decision.backend}: ${(err as Error).message}`);
+  }
+  return {
+    backend: decision.backend,
+    threads: decision.backend === 'wasm' ? ort.env.wasm.numThreads ?? decision.threads : 0,
+    reason: decision.reason,
+    adapter: adapter ? describeAdapter(adapter) : null,
+    contract,
+    inputSize: { height, width },
+    classes: classNames(contract),
+    loadMs,
+    warmupMs: performance.now() - warmStart,
+  };
+}
+
+function toMask(data: ArrayLike<number | bigint>, length: number, recycled: Uint8Array | undefined): Uint8Array {
+  const mask = recycled && recycled.length === length ? recycled : new Uint8Array(length);
+  if (data instanceof Uint8Array) {
+    mask.set(data.subarray(0, length));
+  } else if (data instanceof BigInt64Array) {
+    for (let i = 0; i < length; i++) mask[i] = Number(data[i]);
+  } else {
+    for (let i = 0; i < length; i++) mask[i] = data[i] as number;
+  }
+  return mask;
+}
+
+async function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationResult> {
+  if (!loaded) {
+    frame.close();
+    throw new SegmentationError('not-initialised', 'segment() before init()');
+  }
+  if (busy) {
+    frame.close();
+    throw new SegmentationError('busy', 'a frame is already being segmented');
+  }
+  busy = true;
+  const l = loaded;
+  const t0 = performance.now();
+  try {
+    const { width, height } = l.canvas;
+    const srcW = 'displayWidth' in frame ? frame.displayWidth : frame.width;
+    const srcH = 'displayHeight' in frame ? frame.displayHeight : frame.height;
+    const rect = letterboxRect(srcW, srcH, width, height, APP_RESIZE_MODE);
+    if (APP_RESIZE_MODE !== 'stretch') l.context.fillRect(0, 0, width, height);
+    l.context.drawImage(frame, rect.x, rect.y, rect.width, rect.height);
+    frame.close();
+    const pixels = l.context.getImageData(0, 0, width, height).data;
+    rgbaToNchwFloat(pixels, width, height, l.contract.input, l.inputData);
+    const t1 = performance.now();
+
+    let outputs: OrtTypes.InferenceSession.ReturnType;
+    try {
+      outputs = await l.session.run({ [l.contract.input.name]: l.inputTensor }, [l.outputName]);
+    } catch (err) {
+      throw new SegmentationError(l.backend === 'webgpu' ? 'webgpu-failed' : 'inference-failed', `inference failed on ${l.backend}: ${(err as Error).message}`);
+    }
+    const t2 = performance.now();
+    const tensor = outputs[l.outputName];
+    if (!tensor) throw new SegmentationError('inference-failed', `model returned no "${l.outputName}" output`);
+    try {
+      // On WebGPU the output stays on the GPU until here; only the small class map is downloaded.
+      const data = (tensor.location === 'cpu' ? tensor.data : await tensor.getData()) as ArrayLike<number | bigint>;
+      let mask: Uint8Array;
+      let maskW: number;
+      let maskH: number;
+      if (l.outputKind === 'classmap') {
+        maskH = tensor.dims[tensor.dims.length - 2] as number;
+        maskW = tensor.dims[tensor.dims.length - 1] as number;
+        mask = toMask(data, maskW * maskH, recycled);
+      } else {
+        const [, c, h, w] = tensor.dims as [number, number, number, number];
+        maskH = h;
+        maskW = w;
+        mask = recycled && recycled.length === h * w ? recycled : new Uint8Array(h * w);
+        argmaxChannels(data as Float32Array, c, h, w, mask);
+      }
+      const t3 = performance.now();
+      const result: SegmentationResult = {
+        mask,
+        width: maskW,
+        height: maskH,
+        timestamp,
+        timings: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2, workerMs: t3 - t0 },
+      };
+      return Comlink.transfer(result, [mask.buffer]);
+    } finally {
+      tensor.dispose();
+    }
+  } finally {
+    busy = false;
+    try {
+      frame.close();
+    } catch {
+      // already closed
+    }
+  }
+}
+
+async function disposeLoaded(): Promise<void> {
+  const l = loaded;
+  loaded = null;
+  if (l) {
+    l.inputTensor.dispose();
+    await l.session.release();
+  }
+}
+
+const api: SegmentationWorkerApi = { init, segment, dispose: disposeLoaded };
+Comlink.expose(api);

@@ -1,0 +1,77 @@
+// The typed API of workers/segmentation.worker.ts, shared by the worker and its main-thread client.
+
+import type { Backend, BackendRequest } from '../src/inference/backendChoice.ts';
+import type { ModelContract } from '../src/processing/modelContract.ts';
+
+export interface SegmentationInitOptions {
+  /** URL of the .onnx file. */
+  readonly modelUrl: string;
+  /** URL of the contract JSON; null for a bare peer model (contract derived from the graph). */
+  readonly contractUrl: string | null;
+  readonly backend: BackendRequest;
+  /** Where ORT's runtime .mjs/.wasm files are served (ort.env.wasm.wasmPaths). */
+  readonly ortBaseUrl: string;
+  /** Overrides the automatic WASM thread count (bench experiments); undefined = automatic. */
+  readonly wasmThreads?: number;
+}
+
+export type InitStage = 'probe-adapter' | 'load-runtime' | 'download-model' | 'create-session' | 'warm-up';
+
+export interface InitProgress {
+  readonly stage: InitStage;
+  /** Bytes downloaded so far / total, for 'download-model'. */
+  readonly loaded?: number;
+  readonly total?: number;
+}
+
+export interface SegmentationInitResult {
+  readonly backend: Backend;
+  readonly threads: number;
+  readonly reason: string;
+  /** Human-readable adapter description when WebGPU runs (or was probed), else null. */
+  readonly adapter: string | null;
+  readonly contract: ModelContract;
+  readonly inputSize: { readonly height: number; readonly width: number };
+  /** Class names of the model's classes, in id order. */
+  readonly classes: readonly string[];
+  readonly loadMs: number;
+  readonly warmupMs: number;
+}
+
+export interface SegmentationTimings {
+  readonly preprocessMs: number;
+  readonly inferenceMs: number;
+  readonly postprocessMs: number;
+  /** From segment() entry to return, inside the worker. */
+  readonly workerMs: number;
+}
+
+export interface SegmentationResult {
+  /** Class id per pixel, row-major, width x height (the model's output resolution). */
+  readonly mask: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+  /** Echo of the caller's timestamp, to match the result with its frame. */
+  readonly timestamp: number;
+  readonly timings: SegmentationTimings;
+}
+
+/** Error names thrown across the comlink boundary; the client maps them to user messages. */
+export type SegmentationErrorCode =
+  | 'model-not-found'
+  | 'model-corrupt'
+  | 'contract-invalid'
+  | 'contract-mismatch'
+  | 'runtime-load-failed'
+  | 'session-failed'
+  | 'webgpu-failed'
+  | 'not-initialised'
+  | 'busy'
+  | 'inference-failed';
+
+export interface SegmentationWorkerApi {
+  init(options: SegmentationInitOptions, onProgress?: (p: InitProgress) => void): Promise<SegmentationInitResult>;
+  /** `frame` is transferred and closed by the worker; `recycled` (a previous mask) is reused when it fits. */
+  segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationResult>;
+  dispose(): Promise<void>;
+}
