@@ -51,6 +51,13 @@ export default defineConfig({
     target: 'es2022',
     // ORT's .mjs builds are large; the real weight lives in /ort/*.wasm anyway.
     chunkSizeWarningLimit: 1500,
+    rollupOptions: {
+      // eval.html: the headless page behind `npm run eval` (src/eval/evalPage.ts).
+      input: {
+        index: path.join(root, 'index.html'),
+        eval: path.join(root, 'eval.html'),
+      },
+    },
   },
   plugins: [
     mediapipeCameraUtils(),

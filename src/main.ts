@@ -1,4 +1,9 @@
-// Placeholder entry point; the app shell replaces this.
-const app = document.querySelector<HTMLDivElement>('#app');
-if (app) app.textContent = 'dashseg';
-console.info('dashseg');
+// Entry point: builds the app in #app and exposes the automation API as window.dashseg.
+import './ui/styles.css';
+import { DashsegApp } from './app.ts';
+
+const root = document.querySelector<HTMLElement>('#app');
+if (!root) throw new Error('index.html has no #app element');
+const app = new DashsegApp(root, location.search);
+(window as unknown as { dashseg: ReturnType<DashsegApp['automationApi']> }).dashseg = app.automationApi();
+void app.start();

@@ -101,7 +101,7 @@ async function init(
   progress({ stage: 'download-model', loaded: 0 });
   const [bytes, declared] = await Promise.all([
     fetchBytes(options.modelUrl, (l, t) => progress({ stage: 'download-model', loaded: l, ...(t ? { total: t } : {}) })),
-    options.contractUrl ? loadContract(options.contractUrl) : Promise.resolve(null),
+    options.contractUrl ? loadContract(options.contractUrl, options.contractOptional ?? false) : Promise.resolve(null),
   ]);
   if (declared?.sha256) {
     const digest = await sha256Hex(bytes);

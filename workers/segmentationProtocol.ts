@@ -8,6 +8,8 @@ export interface SegmentationInitOptions {
   readonly modelUrl: string;
   /** URL of the contract JSON; null for a bare peer model (contract derived from the graph). */
   readonly contractUrl: string | null;
+  /** When true, a contract URL that answers 404 means "no contract" (peer models without a JSON). */
+  readonly contractOptional?: boolean;
   readonly backend: BackendRequest;
   /** Where ORT's runtime .mjs/.wasm files are served (ort.env.wasm.wasmPaths). */
   readonly ortBaseUrl: string;

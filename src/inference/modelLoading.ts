@@ -53,13 +53,14 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-export async function loadContract(url: string): Promise<ModelContract> {
+export async function loadContract(url: string, optional = false): Promise<ModelContract | null> {
   let response: Response;
   try {
     response = await fetch(url);
   } catch (err) {
     throw new SegmentationError('model-not-found', `could not fetch contract ${url}: ${(err as Error).message}`);
   }
+  if (optional && response.status === 404) return null;
   if (!response.ok) throw new SegmentationError('model-not-found', `contract ${url}: HTTP ${response.status}`);
   let json: unknown;
   try {

@@ -1,0 +1,445 @@
+// The dashseg app: wires a capture source → segmentation worker → three.js overlay, with the HUD,
+// the log recorder and the automation API (window.dashseg).
+
+import { AppShell } from './ui/appShell.ts';
+import { LiveStats, type Stage } from './ui/liveStats.ts';
+import { LogRecorder, downloadText } from './ui/logRecorder.ts';
+import { formatHud } from './ui/hudText.ts';
+import { parseAppOptions, contractUrlFor, DEFAULT_VIDEO_URL, UrlOptionsError, type AppOptions } from './ui/urlOptions.ts';
+import { OverlayRenderer } from './render/overlayRenderer.ts';
+import { SegmentationClient, errorCode } from './inference/segmentationClient.ts';
+import { FrameScheduler } from './inference/frameScheduler.ts';
+import { SourceError, type CapturedFrame, type FrameSource, type GroundTruth } from './capture/frameSource.ts';
+import { VideoFileSource } from './capture/videoFileSource.ts';
+import { WebcamSource } from './capture/webcamSource.ts';
+import { LabelledSequenceSource, loadSequenceManifest, sequenceFromFiles, type SequenceManifest } from './capture/labelledSequenceSource.ts';
+import { buildLegend, buildPalette, PALETTE_SIZE } from './processing/palette.ts';
+import { GROUP_IDS, type GroupId, type ModelContract } from './processing/modelContract.ts';
+import { resizeNearestU8 } from './processing/preprocess.ts';
+import type { FrameLogRow } from './processing/logFormat.ts';
+import type { SegmentationResult } from '../workers/segmentationProtocol.ts';
+
+export interface AppError {
+  readonly code: string;
+  readonly message: string;
+  /** ISO time. */
+  readonly at: string;
+}
+
+interface FrameWork {
+  readonly result: SegmentationResult;
+  readonly captureMs: number;
+  readonly snapshot: ImageBitmap | null;
+  readonly groundTruth: GroundTruth | null;
+  readonly groundTruthError: unknown;
+}
+
+/** A mask waiting for the display frame that first shows it (for latency and the log row). */
+interface PendingDisplay {
+  readonly frame: CapturedFrame;
+  readonly work: FrameWork;
+  readonly uploadMs: number;
+  readonly score: { miou: number | null; pixelAccuracy: number | null } | null;
+}
+
+export class DashsegApp {
+  private readonly shell: AppShell;
+  private renderer: OverlayRenderer | null = null;
+  private client: SegmentationClient | null = null;
+  private contract: ModelContract | null = null;
+  private stats: LiveStats | null = null;
+  private scheduler: FrameScheduler<FrameWork, CapturedFrame> | null = null;
+  private source: FrameSource | null = null;
+  private sourceEnded = false;
+  private readonly recorder = new LogRecorder();
+  private options: AppOptions;
+  private lastError: AppError | null = null;
+  private readonly visibleGroups = new Set<GroupId>(GROUP_IDS);
+  private dimOthers = true;
+  private synced = false;
+  private readonly palette = new Uint8Array(PALETTE_SIZE * 4);
+  private recycledMask: Uint8Array | undefined;
+  private labelScratch = new Uint8Array(0);
+  private pending: PendingDisplay | null = null;
+  private shownSnapshot: ImageBitmap | null = null;
+  private displayedCapturedAt: number | null = null;
+  private lastHudUpdate = 0;
+  private frameCounter = 0;
+  private status = 'starting';
+  private hiddenSince: number | null = null;
+
+  constructor(root: HTMLElement, search: string) {
+    this.shell = new AppShell(root, {
+      onSample: () => void this.openSource(() => new VideoFileSource(DEFAULT_VIDEO_URL)),
+      onWebcam: () => void this.openSource(() => new WebcamSource()),
+      onVideoFile: (file) => void this.openSource(() => new VideoFileSource(file)),
+      onFolder: (files) => void this.openSource(() => this.sequenceSource(sequenceFromFiles(files))),
+      onOpacity: (v) => this.renderer?.setOpacity(v),
+      onGroupToggle: (group, visible) => {
+        if (visible) this.visibleGroups.add(group);
+        else this.visibleGroups.delete(group);
+        this.updatePalette();
+      },
+      onDimOthers: (dim) => {
+        this.dimOthers = dim;
+        this.updatePalette();
+      },
+      onSynced: (synced) => this.setSynced(synced),
+      onRecord: () => this.toggleRecording(),
+      onDownloadCsv: () => downloadText(this.recorder.csv(), `dashseg-log-${stamp()}.csv`, 'text/csv'),
+      onDownloadJson: () => downloadText(this.recorder.json(this.summaryContext()), `dashseg-log-${stamp()}.json`, 'application/json'),
+    });
+    try {
+      this.options = parseAppOptions(search);
+    } catch (err) {
+      this.options = parseAppOptions('');
+      this.fail(err instanceof UrlOptionsError ? 'bad-url-option' : 'startup', (err as Error).message);
+    }
+    this.setSynced(this.options.synced);
+    this.shell.syncedToggle.checked = this.options.synced;
+  }
+
+  async start(): Promise<void> {
+    try {
+      this.renderer = new OverlayRenderer(this.shell.canvas, this.palette);
+    } catch (err) {
+      this.fail('webgl-unavailable', `WebGL2 is not available, so the overlay cannot be drawn: ${(err as Error).message}`);
+    }
+    document.addEventListener('visibilitychange', () => this.onVisibility());
+    requestAnimationFrame((t) => this.onAnimationFrame(t));
+    if (this.options.record) this.recorder.start();
+    await this.loadModel();
+    const o = this.options;
+    if (o.camera) await this.openSource(() => new WebcamSource());
+    else if (o.seq) {
+      const seqUrl = o.seq;
+      await this.openSource(async () => this.sequenceSource(await loadSequenceManifest(seqUrl)));
+    } else await this.openSource(() => new VideoFileSource(o.src ?? DEFAULT_VIDEO_URL));
+  }
+
+  private async loadModel(): Promise<void> {
+    const modelUrl = this.options.model;
+    this.status = `loading model ${modelUrl}`;
+    try {
+      this.client = await SegmentationClient.create(
+        { modelUrl, contractUrl: contractUrlFor(modelUrl), contractOptional: true, backend: this.options.backend, ortBaseUrl: '/ort/' },
+        {
+          onProgress: (p) => {
+            this.status = p.stage === 'download-model' && p.total ? `downloading model ${Math.round((100 * (p.loaded ?? 0)) / p.total)} %` : p.stage;
+          },
+          onNotice: (code, message) => this.notice(code, message),
+        },
+      );
+    } catch (err) {
+      this.fail(errorCode(err) ?? 'model-failed', `model ${modelUrl} could not be loaded: ${(err as Error).message}`);
+      this.status = 'no model: video only';
+      return;
+    }
+    const info = this.client.info;
+    this.contract = info.contract;
+    this.stats = new LiveStats(info.classes, info.contract.voidId);
+    this.scheduler = new FrameScheduler<FrameWork, CapturedFrame>(
+      (frame) => this.segmentFrame(frame),
+      (r) => this.onResult(r.meta, r.result),
+      (err, frame) => this.onSegmentError(err, frame),
+    );
+    this.updatePalette();
+    this.shell.setLegend(buildLegend(info.contract), this.visibleGroups);
+    this.status = 'running';
+    if (info.reason.includes('fell back')) this.notice('webgpu-fallback', info.reason);
+  }
+
+  private sequenceSource(manifest: SequenceManifest): LabelledSequenceSource {
+    const contract = this.contract;
+    const numClasses = contract ? contract.classes.filter((c) => !c.ignore).length : 11;
+    return new LabelledSequenceSource(manifest, { numClasses, voidId: contract?.voidId ?? 11 }, this.options.pace, this.options.limit ?? manifest.frames.length);
+  }
+
+  /** Replaces the current source; on failure the message names the problem and the app keeps running. */
+  async openSource(create: () => FrameSource | Promise<FrameSource>): Promise<void> {
+    let next: FrameSource;
+    try {
+      next = await create();
+    } catch (err) {
+      this.fail(err instanceof SourceError ? err.code : 'source-failed', (err as Error).message);
+      return;
+    }
+    const previous = this.source;
+    try {
+      await next.start({
+        onFrame: (frame) => this.onFrame(frame),
+        onError: (err) => this.fail(err.code, err.message),
+        onEnded: () => {
+          this.sourceEnded = true;
+        },
+      });
+    } catch (err) {
+      next.dispose();
+      this.fail(err instanceof SourceError ? err.code : 'source-failed', (err as Error).message);
+      return;
+    }
+    previous?.dispose();
+    this.source = next;
+    this.sourceEnded = false;
+    this.stats?.resetAccuracy();
+    this.scheduler?.resetCounters();
+    if (this.lastError && this.lastError.code !== 'bad-url-option') this.shell.clearMessage();
+  }
+
+  private onFrame(frame: CapturedFrame): void {
+    if (!this.scheduler || document.hidden) {
+      frame.done?.();
+      return;
+    }
+    if (!this.scheduler.offer(frame)) frame.done?.();
+  }
+
+  private async segmentFrame(frame: CapturedFrame): Promise<FrameWork> {
+    const client = this.client;
+    if (!client) throw new Error('no model');
+    const t0 = performance.now();
+    const groundTruth = frame.loadGroundTruth?.().then((gt) => ({ gt, error: null as unknown }), (error: unknown) => ({ gt: null, error }));
+    const image = await frame.take();
+    const snapshot = this.synced ? await frame.snapshot() : null;
+    const captureMs = performance.now() - t0;
+    const recycled = this.recycledMask;
+    this.recycledMask = undefined;
+    let result: SegmentationResult;
+    try {
+      result = await client.segment(image, frame.frameIndex, recycled);
+    } catch (err) {
+      snapshot?.close();
+      throw err;
+    }
+    const gt = groundTruth ? await groundTruth : { gt: null, error: null };
+    return { result, captureMs, snapshot, groundTruth: gt.gt, groundTruthError: gt.error };
+  }
+
+  private onResult(frame: CapturedFrame, work: FrameWork): void {
+    const renderer = this.renderer;
+    const stats = this.stats;
+    const { result } = work;
+    let uploadMs = 0;
+    if (renderer) {
+      uploadMs = renderer.updateMask(result.mask, result.width, result.height);
+      if (work.snapshot) {
+        renderer.setDisplaySource({ kind: 'image', image: work.snapshot });
+        const old = this.shownSnapshot;
+        this.shownSnapshot = work.snapshot;
+        if (old) setTimeout(() => old.close(), 100);
+      }
+    }
+    let score: PendingDisplay['score'] = null;
+    if (stats) {
+      stats.inferenceFps.tick(performance.now());
+      stats.frames++;
+      stats.recordMask(result.mask);
+      stats.recordStage('captureMs', work.captureMs);
+      stats.recordStage('preprocessMs', result.timings.preprocessMs);
+      stats.recordStage('inferenceMs', result.timings.inferenceMs);
+      stats.recordStage('postprocessMs', result.timings.postprocessMs);
+      stats.recordStage('uploadMs', uploadMs);
+      if (work.groundTruthError) {
+        const err = work.groundTruthError as Error;
+        this.fail(err instanceof SourceError ? err.code : 'label-invalid', err.message);
+      } else if (work.groundTruth) {
+        score = stats.scoreFrame(this.maskAtLabelSize(result, work.groundTruth), work.groundTruth.ids);
+      }
+    }
+    this.pending = { frame, work, uploadMs, score };
+    // The mask buffer goes back to the worker with the next frame (no per-frame allocation).
+    this.recycledMask = result.mask;
+    frame.done?.();
+  }
+
+  private maskAtLabelSize(result: SegmentationResult, gt: GroundTruth): Uint8Array {
+    if (result.width === gt.width && result.height === gt.height) return result.mask;
+    if (this.labelScratch.length !== gt.width * gt.height) this.labelScratch = new Uint8Array(gt.width * gt.height);
+    return resizeNearestU8(result.mask, result.width, result.height, this.labelScratch, gt.width, gt.height);
+  }
+
+  private onSegmentError(err: unknown, frame: CapturedFrame): void {
+    frame.done?.();
+    const code = errorCode(err) ?? 'inference-failed';
+    if (code === 'busy') return;
+    this.fail(code, `frame ${frame.frameIndex}: ${(err as Error).message}`);
+  }
+
+  private onAnimationFrame(now: number): void {
+    requestAnimationFrame((t) => this.onAnimationFrame(t));
+    const renderer = this.renderer;
+    if (!renderer) return;
+    if (!this.synced || !this.shownSnapshot) renderer.setDisplaySource(this.source?.display() ?? null);
+    renderer.resize();
+    const { renderMs } = renderer.render();
+    const stats = this.stats;
+    if (stats) {
+      stats.renderFps.tick(now);
+      stats.recordStage('renderMs', renderMs);
+      const pending = this.pending;
+      if (pending) {
+        this.pending = null;
+        const latencyMs = performance.now() - pending.frame.capturedAt;
+        stats.recordStage('latencyMs', latencyMs);
+        this.displayedCapturedAt = pending.frame.capturedAt;
+        this.logFrame(pending, renderMs, latencyMs);
+      }
+    }
+    if (now - this.lastHudUpdate > 250) {
+      this.lastHudUpdate = now;
+      this.shell.hud.textContent = formatHud(this.hudModel());
+      this.shell.recordInfo.textContent = this.recorder.recording ? `${this.recorder.length} rows` : this.recorder.length ? `${this.recorder.length} rows recorded` : '';
+    }
+  }
+
+  private logFrame(p: PendingDisplay, renderMs: number, latencyMs: number): void {
+    const t = p.work.result.timings;
+    const row: FrameLogRow = {
+      time: new Date().toISOString(),
+      frameIndex: p.frame.frameIndex,
+      mediaTimeS: p.frame.mediaTime,
+      captureMs: p.work.captureMs,
+      preprocessMs: t.preprocessMs,
+      inferenceMs: t.inferenceMs,
+      postprocessMs: t.postprocessMs,
+      uploadMs: p.uploadMs,
+      renderMs,
+      latencyMs,
+      backend: this.client?.info.backend ?? 'none',
+      ...(p.score ? { miou: p.score.miou, pixelAccuracy: p.score.pixelAccuracy } : {}),
+    };
+    this.frameCounter++;
+    this.recorder.add(row);
+  }
+
+  private hudModel() {
+    const info = this.client?.info ?? null;
+    const s = this.stats;
+    const now = performance.now();
+    return {
+      status: this.status,
+      backend: info ? `${info.backend}${info.backend === 'wasm' ? ` x${info.threads} threads` : ''}` : 'none',
+      reason: info?.reason ?? '',
+      adapter: info?.adapter ?? null,
+      model: info?.contract.name ?? this.options.model,
+      inputSize: info ? `${info.inputSize.width}x${info.inputSize.height}` : '',
+      source: this.source?.label ?? 'none',
+      inferenceFps: s?.inferenceFps.fps(now) ?? 0,
+      renderFps: s?.renderFps.fps(now) ?? 0,
+      latencyP50: s?.stages.latencyMs.percentile(50) ?? null,
+      latencyP95: s?.stages.latencyMs.percentile(95) ?? null,
+      stages: s ? (Object.fromEntries(Object.entries(s.stages).map(([k, w]) => [k, w.percentile(50)])) as Record<Stage, number | null>) : null,
+      dropped: this.scheduler?.dropped ?? 0,
+      frames: s?.frames ?? 0,
+      maskAgeMs: this.displayedCapturedAt === null ? null : now - this.displayedCapturedAt,
+      synced: this.synced,
+      miou: s?.miou() ?? null,
+      scoredFrames: s?.scoredFrames ?? 0,
+      perClassIou: s && s.scoredFrames ? s.perClassIou() : null,
+      recording: this.recorder.recording,
+    };
+  }
+
+  private updatePalette(): void {
+    if (!this.contract) return;
+    buildPalette(this.contract, { visibleGroups: this.visibleGroups, dimOthers: this.dimOthers }, this.palette);
+    this.renderer?.setPalette(this.palette);
+  }
+
+  private setSynced(synced: boolean): void {
+    this.synced = synced;
+    if (!synced && this.shownSnapshot) {
+      const old = this.shownSnapshot;
+      this.shownSnapshot = null;
+      setTimeout(() => old.close(), 100);
+    }
+  }
+
+  private toggleRecording(): void {
+    if (this.recorder.recording) this.recorder.stop();
+    else this.recorder.start();
+    this.shell.recordButton.textContent = this.recorder.recording ? '■ Stop' : '● Record log';
+    this.shell.recordButton.classList.toggle('recording', this.recorder.recording);
+  }
+
+  private onVisibility(): void {
+    const hidden = document.hidden;
+    this.source?.setPaused(hidden);
+    if (hidden) this.hiddenSince = performance.now();
+    else if (this.hiddenSince !== null) {
+      this.notice('paused-hidden', `inference paused for ${((performance.now() - this.hiddenSince) / 1000).toFixed(1)} s while the tab was hidden`);
+      this.hiddenSince = null;
+    }
+  }
+
+  private summaryContext() {
+    return {
+      ...(this.stats && this.stats.scoredFrames ? { confusion: this.stats.confusion, classNames: this.stats.classNames } : {}),
+      model: this.client?.info.contract.name ?? this.options.model,
+      browser: navigator.userAgent,
+      hardwareConcurrency: navigator.hardwareConcurrency,
+      adapter: this.client?.info.adapter ?? null,
+      droppedFrames: this.scheduler?.dropped ?? 0,
+    };
+  }
+
+  private fail(code: string, message: string): void {
+    this.lastError = { code, message, at: new Date().toISOString() };
+    this.shell.showMessage('error', message);
+    console.warn(`[dashseg] ${code}: ${message}`);
+  }
+
+  private notice(code: string, message: string): void {
+    this.lastError = { code, message, at: new Date().toISOString() };
+    this.shell.showMessage('notice', message);
+  }
+
+  /** window.dashseg: for automation (e2e tests, the bench CLI). */
+  automationApi() {
+    return {
+      stats: () => {
+        const h = this.hudModel();
+        const s = this.stats;
+        return {
+          ready: this.client !== null,
+          backend: this.client?.info.backend ?? null,
+          threads: this.client?.info.threads ?? null,
+          backendReason: this.client?.info.reason ?? null,
+          adapter: this.client?.info.adapter ?? null,
+          model: h.model,
+          inputSize: this.client?.info.inputSize ?? null,
+          source: this.source ? { kind: this.source.kind, label: this.source.label, ended: this.sourceEnded } : null,
+          frames: h.frames,
+          fps: h.inferenceFps,
+          renderFps: h.renderFps,
+          latencyP50Ms: h.latencyP50,
+          latencyP95Ms: h.latencyP95,
+          stagesP50Ms: h.stages,
+          droppedFrames: h.dropped,
+          maskAgeMs: h.maskAgeMs,
+          classFractions: s ? s.classFractions() : {},
+          miou: h.miou,
+          pixelAccuracy: s?.pixelAccuracy() ?? null,
+          perClassIou: h.perClassIou,
+          scoredFrames: h.scoredFrames,
+          restarts: this.client?.restarts ?? 0,
+          recording: this.recorder.recording,
+          rendererMemory: this.renderer?.memoryInfo() ?? null,
+          lastError: this.lastError,
+        };
+      },
+      log: () => this.recorder.all(),
+      summary: () => JSON.parse(this.recorder.json(this.summaryContext())) as unknown,
+      startRecording: () => {
+        if (!this.recorder.recording) this.toggleRecording();
+      },
+      stopRecording: () => {
+        if (this.recorder.recording) this.toggleRecording();
+      },
+    };
+  }
+}
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[:.]/g, '-');
+}

@@ -1,0 +1,119 @@
+// A video file or URL played in a loop; every presented frame is offered (requestVideoFrameCallback).
+
+import {
+  SourceError,
+  grabVideoFrame,
+  type FrameSource,
+  type FrameSourceHandlers,
+} from './frameSource.ts';
+import type { DisplaySource } from '../render/overlayRenderer.ts';
+
+const VIDEO_EXTENSIONS = /\.(mp4|m4v|webm|mov|mkv|ogv|ogg)$/i;
+
+/** Rejects files that are clearly not videos before the browser tries to decode them. */
+export function checkVideoFile(file: { name: string; type: string }): void {
+  if (file.type && !file.type.startsWith('video/')) {
+    throw new SourceError('not-a-video', `${file.name} is not a video (type ${file.type})`);
+  }
+  if (!file.type && !VIDEO_EXTENSIONS.test(file.name)) {
+    throw new SourceError('not-a-video', `${file.name} is not a video file`);
+  }
+}
+
+export function describeMediaError(error: MediaError | null, label: string): SourceError {
+  switch (error?.code) {
+    case 4: // MEDIA_ERR_SRC_NOT_SUPPORTED: missing file, wrong type or a codec this browser cannot play
+      return new SourceError('video-unsupported', `${label}: not found, not a video, or a format/codec this browser cannot play${error.message ? ` (${error.message})` : ''}`);
+    case 3: // MEDIA_ERR_DECODE
+      return new SourceError('video-decode', `${label}: the video is corrupt or truncated and could not be decoded${error.message ? ` (${error.message})` : ''}`);
+    case 2:
+      return new SourceError('video-not-found', `${label}: network error while loading the video`);
+    default:
+      return new SourceError('video-decode', `${label}: the video could not be played${error?.message ? ` (${error.message})` : ''}`);
+  }
+}
+
+export class VideoFileSource implements FrameSource {
+  readonly kind = 'video-file' as const;
+  readonly video: HTMLVideoElement;
+  private readonly objectUrl: string | null;
+  private callbackId = 0;
+  private disposed = false;
+  private paused = false;
+  private frameIndex = 0;
+
+  constructor(input: File | string, readonly label: string = typeof input === 'string' ? input.split('/').pop() ?? input : input.name) {
+    if (typeof input !== 'string') checkVideoFile(input);
+    this.video = document.createElement('video');
+    this.video.muted = true;
+    this.video.loop = true;
+    this.video.playsInline = true;
+    this.video.preload = 'auto';
+    this.objectUrl = typeof input === 'string' ? null : URL.createObjectURL(input);
+    this.video.src = this.objectUrl ?? (input as string);
+  }
+
+  display(): DisplaySource {
+    return { kind: 'video', element: this.video };
+  }
+
+  async start(handlers: FrameSourceHandlers): Promise<void> {
+    const video = this.video;
+    await new Promise<void>((resolve, reject) => {
+      const cleanup = (): void => {
+        video.removeEventListener('loadeddata', onData);
+        video.removeEventListener('error', onError);
+      };
+      const onData = (): void => {
+        cleanup();
+        resolve();
+      };
+      const onError = (): void => {
+        cleanup();
+        reject(describeMediaError(video.error, this.label));
+      };
+      video.addEventListener('loadeddata', onData);
+      video.addEventListener('error', onError);
+    });
+    if (!video.videoWidth || !video.videoHeight) {
+      throw new SourceError('video-unsupported', `${this.label}: has no video track the browser can show`);
+    }
+    // Errors after the start (a truncated file that fails mid-way) go to onError.
+    video.addEventListener('error', () => handlers.onError(describeMediaError(video.error, this.label)));
+    const onFrame = (now: number, metadata: VideoFrameCallbackMetadata): void => {
+      if (this.disposed) return;
+      this.callbackId = video.requestVideoFrameCallback(onFrame);
+      if (this.paused) return;
+      const mediaTime = metadata.mediaTime;
+      handlers.onFrame({
+        capturedAt: performance.now(),
+        frameIndex: this.frameIndex++,
+        mediaTime,
+        take: () => grabVideoFrame(video, mediaTime),
+        snapshot: () => createImageBitmap(video),
+      });
+      void now;
+    };
+    this.callbackId = video.requestVideoFrameCallback(onFrame);
+    try {
+      await video.play();
+    } catch (err) {
+      throw new SourceError('video-decode', `${this.label}: playback did not start (${(err as Error).message})`);
+    }
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (paused) this.video.pause();
+    else void this.video.play().catch(() => undefined);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.video.cancelVideoFrameCallback(this.callbackId);
+    this.video.pause();
+    this.video.removeAttribute('src');
+    this.video.load();
+    if (this.objectUrl) URL.revokeObjectURL(this.objectUrl);
+  }
+}

@@ -1,0 +1,111 @@
+// What `npm run eval` (cli/eval.ts, Node) and the eval page (src/eval/evalPage.ts, headless Chromium)
+// exchange. Plain JSON-able data only: it crosses playwright's page.evaluate / exposeFunction.
+
+import type { BackendRequest } from '../inference/backendChoice.ts';
+import type { InitStage } from '../../workers/segmentationProtocol.ts';
+
+/** Name of the global the eval page installs (window[EVAL_PAGE_GLOBAL].run(config)). */
+export const EVAL_PAGE_GLOBAL = 'dashsegEval';
+/** Name of the function the CLI exposes to the page for progress reports. */
+export const EVAL_PROGRESS_FUNCTION = '__dashsegEvalProgress';
+
+export interface EvalFrameRequest {
+  /** Label/image file name, used as the frame's name in results. */
+  readonly file: string;
+  readonly imageUrl: string;
+  readonly labelUrl: string;
+  /** How errors name the files (paths as the user sees them). */
+  readonly imageSource: string;
+  readonly labelSource: string;
+}
+
+export interface EvalPageConfig {
+  readonly modelUrl: string;
+  readonly contractUrl: string | null;
+  readonly backend: BackendRequest;
+  readonly ortBaseUrl: string;
+  readonly wasmThreads?: number;
+  readonly frames: readonly EvalFrameRequest[];
+  /** How many of the worst frames (lowest per-frame mIoU) to render as PNG overlays; 0 = none. */
+  readonly worstFrames: number;
+}
+
+export type EvalProgress =
+  | { readonly kind: 'init'; readonly stage: InitStage; readonly loaded?: number; readonly total?: number }
+  | { readonly kind: 'frame'; readonly done: number; readonly total: number; readonly file: string; readonly ms: number }
+  | { readonly kind: 'overlays'; readonly done: number; readonly total: number }
+  | { readonly kind: 'notice'; readonly message: string };
+
+export interface EvalFrameResult {
+  readonly file: string;
+  /** Percent; null when the frame has no scored (non-void) pixels. */
+  readonly miou: number | null;
+  readonly pixelAccuracy: number | null;
+  /** Wall time of SegmentationClient.segment() on the page: transfer, worker stages, transfer back. */
+  readonly ms: number;
+  readonly preprocessMs: number;
+  readonly inferenceMs: number;
+  readonly postprocessMs: number;
+  /** Model output size (the mask is resized to the label size when it differs). */
+  readonly maskWidth: number;
+  readonly maskHeight: number;
+  readonly labelWidth: number;
+  readonly labelHeight: number;
+}
+
+export interface EvalOverlay {
+  readonly file: string;
+  readonly miou: number | null;
+  readonly pixelAccuracy: number | null;
+  /** PNG data URLs, all at the label's size. */
+  readonly image: string;
+  readonly groundTruth: string;
+  readonly prediction: string;
+}
+
+export interface EvalPageResult {
+  readonly backend: 'wasm' | 'webgpu';
+  readonly threads: number;
+  readonly backendReason: string;
+  readonly adapter: string | null;
+  readonly modelName: string;
+  /** Model class names and colours, index = class id. */
+  readonly classNames: readonly string[];
+  readonly classColors: readonly (readonly [number, number, number])[];
+  readonly voidId: number;
+  readonly inputSize: { readonly width: number; readonly height: number };
+  /** Row-major numClasses x numClasses pixel counts, rows = ground truth. */
+  readonly confusion: readonly number[];
+  readonly frames: readonly EvalFrameResult[];
+  readonly overlays: readonly EvalOverlay[];
+  readonly loadMs: number;
+  readonly warmupMs: number;
+  /** From the first frame's fetch to the last frame's result. */
+  readonly framesMs: number;
+  readonly userAgent: string;
+  readonly crossOriginIsolated: boolean;
+  readonly notices: readonly string[];
+}
+
+export type EvalFailureStage = 'init' | 'frame' | 'overlays';
+
+export interface EvalPageFailure {
+  readonly stage: EvalFailureStage;
+  /**
+   * SegmentationErrorCode or client code (worker-crashed, worker-timeout) when the model side failed;
+   * 'label' (LabelError), 'image' (undecodable image), 'read' (file could not be served),
+   * 'prediction' (the model emitted ids outside its classes), or 'internal'.
+   */
+  readonly code: string;
+  readonly message: string;
+  /** The frame (file name) being processed, when stage is 'frame'. */
+  readonly file: string | null;
+}
+
+export type EvalPageOutcome =
+  | { readonly ok: true; readonly result: EvalPageResult }
+  | { readonly ok: false; readonly failure: EvalPageFailure };
+
+export interface EvalPageApi {
+  run(config: EvalPageConfig): Promise<EvalPageOutcome>;
+}

@@ -1,0 +1,181 @@
+// three.js overlay: the video (or a still frame) as a texture and the class mask on top, coloured
+// through a palette texture in a GLSL3 ShaderMaterial. Drawn every display frame, independent of
+// the inference rate. No frame-sized allocation per frame: masks are copied into one buffer.
+
+import * as THREE from 'three';
+import fragmentShader from './overlay.frag.glsl?raw';
+import vertexShader from './overlay.vert.glsl?raw';
+import { PALETTE_SIZE } from '../processing/palette.ts';
+
+export type DisplaySource =
+  | { readonly kind: 'video'; readonly element: HTMLVideoElement }
+  | { readonly kind: 'image'; readonly image: ImageBitmap };
+
+export interface RenderTiming {
+  /** CPU time of renderer.render (includes any texture upload that was pending). */
+  readonly renderMs: number;
+}
+
+/** Scale of the video rectangle in clip space so it fits the canvas with bars (object-fit: contain). */
+export function fitScale(videoW: number, videoH: number, canvasW: number, canvasH: number): [number, number] {
+  if (videoW <= 0 || videoH <= 0 || canvasW <= 0 || canvasH <= 0) return [1, 1];
+  const videoAspect = videoW / videoH;
+  const canvasAspect = canvasW / canvasH;
+  return videoAspect > canvasAspect ? [1, canvasAspect / videoAspect] : [videoAspect / canvasAspect, 1];
+}
+
+export class OverlayRenderer {
+  readonly renderer: THREE.WebGLRenderer;
+  private readonly scene = new THREE.Scene();
+  private readonly camera = new THREE.OrthographicCamera(-1, 1, 1, -1, 0, 1);
+  private readonly material: THREE.ShaderMaterial;
+  private readonly mesh: THREE.Mesh;
+  private readonly paletteTexture: THREE.DataTexture;
+  private maskTexture: THREE.DataTexture | null = null;
+  private videoTexture: THREE.Texture | null = null;
+  private source: DisplaySource | null = null;
+
+  constructor(private readonly canvas: HTMLCanvasElement, palette: Uint8Array) {
+    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, powerPreference: 'high-performance', preserveDrawingBuffer: true });
+    // Raw pass-through: video and palette colours are already display values.
+    this.renderer.outputColorSpace = THREE.LinearSRGBColorSpace;
+    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
+    this.paletteTexture = new THREE.DataTexture(new Uint8Array(PALETTE_SIZE * 4), PALETTE_SIZE, 1, THREE.RGBAFormat, THREE.UnsignedByteType);
+    this.configureNearest(this.paletteTexture);
+    this.setPalette(palette);
+    this.material = new THREE.ShaderMaterial({
+      glslVersion: THREE.GLSL3,
+      vertexShader,
+      fragmentShader,
+      uniforms: {
+        uVideo: { value: null },
+        uMask: { value: null },
+        uPalette: { value: this.paletteTexture },
+        uOpacity: { value: 0.55 },
+        uHasMask: { value: false },
+        uHasVideo: { value: false },
+        uVideoTopFirst: { value: false },
+        uScale: { value: new THREE.Vector2(1, 1) },
+      },
+      depthTest: false,
+      depthWrite: false,
+    });
+    this.mesh = new THREE.Mesh(new THREE.PlaneGeometry(2, 2), this.material);
+    this.scene.add(this.mesh);
+  }
+
+  private configureNearest(texture: THREE.Texture): void {
+    texture.minFilter = THREE.NearestFilter;
+    texture.magFilter = THREE.NearestFilter;
+    texture.generateMipmaps = false;
+    texture.unpackAlignment = 1;
+    texture.colorSpace = THREE.NoColorSpace;
+    texture.needsUpdate = true;
+  }
+
+  setPalette(palette: Uint8Array): void {
+    (this.paletteTexture.image.data as Uint8Array).set(palette);
+    this.paletteTexture.needsUpdate = true;
+  }
+
+  setOpacity(opacity: number): void {
+    this.material.uniforms['uOpacity']!.value = Math.min(1, Math.max(0, opacity));
+  }
+
+  /** Shows a live video element, or a still image (labelled sequence, synced mode). */
+  setDisplaySource(source: DisplaySource | null): void {
+    if (source?.kind === 'video' && this.source?.kind === 'video' && this.source.element === source.element) return;
+    if (source?.kind === 'image' && this.videoTexture && !(this.videoTexture instanceof THREE.VideoTexture)) {
+      const old = this.videoTexture.image as ImageBitmap | null;
+      const sameSize = old && old.width === source.image.width && old.height === source.image.height;
+      if (sameSize) {
+        // Same size: swap the image and re-upload; the texture object is reused.
+        this.videoTexture.image = source.image;
+        this.videoTexture.needsUpdate = true;
+        this.source = source;
+        return;
+      }
+    }
+    this.videoTexture?.dispose();
+    this.videoTexture = null;
+    this.source = source;
+    if (source?.kind === 'video') {
+      this.videoTexture = new THREE.VideoTexture(source.element);
+      this.videoTexture.colorSpace = THREE.NoColorSpace;
+      this.videoTexture.generateMipmaps = false;
+      this.videoTexture.minFilter = THREE.LinearFilter;
+    } else if (source?.kind === 'image') {
+      this.videoTexture = new THREE.Texture(source.image);
+      this.videoTexture.colorSpace = THREE.NoColorSpace;
+      this.videoTexture.generateMipmaps = false;
+      this.videoTexture.minFilter = THREE.LinearFilter;
+      this.videoTexture.flipY = false;
+      this.videoTexture.needsUpdate = true;
+    }
+    const u = this.material.uniforms;
+    u['uVideo']!.value = this.videoTexture;
+    u['uHasVideo']!.value = this.videoTexture !== null;
+    u['uVideoTopFirst']!.value = source?.kind === 'image';
+  }
+
+  /** Copies a class mask into the mask texture (reallocated only when the size changes); returns ms. */
+  updateMask(mask: Uint8Array, width: number, height: number): number {
+    const t0 = performance.now();
+    let texture = this.maskTexture;
+    if (!texture || texture.image.width !== width || texture.image.height !== height) {
+      texture?.dispose();
+      texture = new THREE.DataTexture(new Uint8Array(width * height), width, height, THREE.RedFormat, THREE.UnsignedByteType);
+      this.configureNearest(texture);
+      this.maskTexture = texture;
+      this.material.uniforms['uMask']!.value = texture;
+      this.material.uniforms['uHasMask']!.value = true;
+    }
+    (texture.image.data as Uint8Array).set(mask.subarray(0, width * height));
+    texture.needsUpdate = true;
+    this.renderer.initTexture(texture); // upload now, so the cost is measured here, not in render
+    return performance.now() - t0;
+  }
+
+  clearMask(): void {
+    this.material.uniforms['uHasMask']!.value = false;
+  }
+
+  private sourceSize(): [number, number] {
+    const s = this.source;
+    if (!s) return [16, 9];
+    if (s.kind === 'video') return [s.element.videoWidth, s.element.videoHeight];
+    return [s.image.width, s.image.height];
+  }
+
+  /** Matches the drawing buffer to the canvas's CSS size. */
+  resize(): void {
+    const w = Math.max(1, Math.round(this.canvas.clientWidth));
+    const h = Math.max(1, Math.round(this.canvas.clientHeight));
+    const size = this.renderer.getSize(new THREE.Vector2());
+    if (size.x !== w || size.y !== h) this.renderer.setSize(w, h, false);
+  }
+
+  render(): RenderTiming {
+    const t0 = performance.now();
+    const [vw, vh] = this.sourceSize();
+    const [sx, sy] = fitScale(vw, vh, this.canvas.clientWidth || 1, this.canvas.clientHeight || 1);
+    (this.material.uniforms['uScale']!.value as THREE.Vector2).set(sx, sy);
+    this.renderer.render(this.scene, this.camera);
+    return { renderMs: performance.now() - t0 };
+  }
+
+  /** three.js resource counters (textures, geometries) for the soak benchmark. */
+  memoryInfo(): { textures: number; geometries: number; programs: number } {
+    const info = this.renderer.info;
+    return { textures: info.memory.textures, geometries: info.memory.geometries, programs: info.programs?.length ?? 0 };
+  }
+
+  dispose(): void {
+    this.videoTexture?.dispose();
+    this.maskTexture?.dispose();
+    this.paletteTexture.dispose();
+    this.material.dispose();
+    this.mesh.geometry.dispose();
+    this.renderer.dispose();
+  }
+}

@@ -1,0 +1,81 @@
+// Query-string options for automation: ?src=&seq=&model=&backend=&synced=&pace=&limit=&camera=
+// Unknown keys are errors, so a typo does not silently run the defaults.
+
+import { BACKEND_REQUESTS, type BackendRequest } from '../inference/backendChoice.ts';
+import type { SequencePace } from '../capture/labelledSequenceSource.ts';
+
+export const DEFAULT_MODEL_URL = '/models/dashseg-mnv2.onnx';
+export const DEFAULT_VIDEO_URL = '/samples/solidWhiteRight.mp4';
+
+export interface AppOptions {
+  /** Video URL to play (default: the bundled dashcam sample). */
+  readonly src: string | null;
+  /** Labelled-sequence manifest URL. */
+  readonly seq: string | null;
+  /** Start with the webcam. */
+  readonly camera: boolean;
+  readonly model: string;
+  readonly backend: BackendRequest;
+  readonly synced: boolean;
+  readonly pace: SequencePace;
+  /** Frames of a labelled sequence to play (default all). */
+  readonly limit: number | null;
+  /** Start recording the log at once (benchmarks). */
+  readonly record: boolean;
+}
+
+const KEYS = ['src', 'seq', 'camera', 'model', 'backend', 'synced', 'pace', 'limit', 'record'] as const;
+
+export class UrlOptionsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UrlOptionsError';
+  }
+}
+
+function flag(value: string | null, key: string): boolean {
+  if (value === null) return false;
+  if (value === '' || value === '1' || value === 'true') return true;
+  if (value === '0' || value === 'false') return false;
+  throw new UrlOptionsError(`?${key}=${value}: expected 1/true or 0/false`);
+}
+
+export function parseAppOptions(search: string): AppOptions {
+  const params = new URLSearchParams(search);
+  for (const key of params.keys()) {
+    if (!(KEYS as readonly string[]).includes(key)) {
+      throw new UrlOptionsError(`unknown URL option "${key}" (known: ${KEYS.join(', ')})`);
+    }
+  }
+  const backend = params.get('backend') ?? 'auto';
+  if (!(BACKEND_REQUESTS as readonly string[]).includes(backend)) {
+    throw new UrlOptionsError(`?backend=${backend}: expected one of ${BACKEND_REQUESTS.join(', ')}`);
+  }
+  const pace = params.get('pace') ?? 'realtime';
+  if (pace !== 'realtime' && pace !== 'every-frame') {
+    throw new UrlOptionsError(`?pace=${pace}: expected realtime or every-frame`);
+  }
+  const limitText = params.get('limit');
+  const limit = limitText === null ? null : Number(limitText);
+  if (limit !== null && (!Number.isInteger(limit) || limit < 1)) {
+    throw new UrlOptionsError(`?limit=${limitText}: expected a positive integer`);
+  }
+  const sources = ['src', 'seq', 'camera'].filter((k) => params.has(k));
+  if (sources.length > 1) throw new UrlOptionsError(`choose one source: ${sources.map((k) => `?${k}`).join(' and ')} given`);
+  return {
+    src: params.get('src'),
+    seq: params.get('seq'),
+    camera: flag(params.get('camera'), 'camera'),
+    model: params.get('model') ?? DEFAULT_MODEL_URL,
+    backend: backend as BackendRequest,
+    synced: flag(params.get('synced'), 'synced'),
+    pace,
+    limit,
+    record: flag(params.get('record'), 'record'),
+  };
+}
+
+/** The contract JSON that belongs to a model URL: same path with .json instead of .onnx. */
+export function contractUrlFor(modelUrl: string): string {
+  return modelUrl.replace(/\.onnx(\?.*)?$/i, '.json');
+}
