@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import List, Tuple
 
-import cv2
 import numpy as np
 from PIL import Image
 
@@ -100,6 +99,7 @@ class AugmentConfig:
 def augment(image: np.ndarray, label: np.ndarray, cfg: AugmentConfig, void_id: int,
             rng: random.Random) -> Tuple[np.ndarray, np.ndarray]:
     """Driving-footage augmentation: random scale, crop, horizontal flip, photometric jitter."""
+    import cv2  # only training needs OpenCV; loading and validation work without it
     s = math.exp(rng.uniform(math.log(cfg.scale_min), math.log(cfg.scale_max)))
     h, w = label.shape
     nh, nw = max(8, round(h * s)), max(8, round(w * s))

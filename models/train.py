@@ -23,7 +23,7 @@ import torch.distributed as dist
 import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from camvid_dataset import (AugmentConfig, DatasetError, augment, class_frequencies,  # noqa: E402
+from camvid_dataset import (AugmentConfig, DatasetError, LabelledFrames, augment, class_frequencies,  # noqa: E402
                             load_labelled_folder, log_balanced_weights, normalise)
 from contract import load_contract_base  # noqa: E402
 from metrics import accumulate_confusion, iou_per_class, mean_iou, pixel_accuracy  # noqa: E402
@@ -50,6 +50,8 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--resume", action="store_true", help="continue from models/runs/<run>/last.pt")
     p.add_argument("--max-minutes", type=float, default=0, help="stop cleanly after this many minutes (0 = no limit)")
     p.add_argument("--backend", default="gloo", help="torch.distributed backend under torchrun")
+    p.add_argument("--train-limit", type=int, default=0, help="use only the first N training frames (smoke tests)")
+    p.add_argument("--val-limit", type=int, default=0, help="evaluate only the first N val frames (smoke tests)")
     return p.parse_args()
 
 
@@ -104,6 +106,10 @@ def main() -> None:
         val = load_labelled_folder(data / "val", data / "valannot", contract.num_classes, contract.void_id)
     except DatasetError as exc:
         sys.exit(f"dataset error: {exc}")
+    if args.train_limit:
+        train = LabelledFrames(train.names[:args.train_limit], train.images[:args.train_limit], train.labels[:args.train_limit])
+    if args.val_limit:
+        val = LabelledFrames(val.names[:args.val_limit], val.images[:args.val_limit], val.labels[:args.val_limit])
     crop_h, crop_w = (int(v) for v in args.crop.split("x"))
     s_min, s_max = (float(v) for v in args.scale.split(","))
     aug = AugmentConfig(crop_h=crop_h, crop_w=crop_w, scale_min=s_min, scale_max=s_max)

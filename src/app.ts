@@ -429,6 +429,11 @@ export class DashsegApp {
         };
       },
       log: () => this.recorder.all(),
+      /** A copy of the mask on screen: {width, height, ids} (row-major class ids); null before the first. */
+      latestMask: () => {
+        const m = this.renderer?.currentMask();
+        return m ? { width: m.width, height: m.height, ids: Array.from(m.data) } : null;
+      },
       summary: () => JSON.parse(this.recorder.json(this.summaryContext())) as unknown,
       startRecording: () => {
         if (!this.recorder.recording) this.toggleRecording();

@@ -136,6 +136,13 @@ export class OverlayRenderer {
     return performance.now() - t0;
   }
 
+  /** The mask currently shown (the renderer's own copy), for automation and tests. */
+  currentMask(): { data: Uint8Array; width: number; height: number } | null {
+    const t = this.maskTexture;
+    if (!t) return null;
+    return { data: t.image.data as Uint8Array, width: t.image.width, height: t.image.height };
+  }
+
   clearMask(): void {
     this.material.uniforms['uHasMask']!.value = false;
   }
