@@ -18,12 +18,21 @@ import { GROUP_IDS, type GroupId, type ModelContract } from './processing/modelC
 import { resizeNearestU8 } from './processing/preprocess.ts';
 import type { FrameLogRow } from './processing/logFormat.ts';
 import type { SegmentationResult } from '../workers/segmentationProtocol.ts';
+import type { BackendRequest } from './inference/backendChoice.ts';
 
 export interface AppError {
   readonly code: string;
   readonly message: string;
   /** ISO time. */
   readonly at: string;
+}
+
+/** What window.dashseg.reloadModel() may change; omitted fields keep their current value. */
+export interface ModelReload {
+  readonly model?: string;
+  readonly backend?: BackendRequest;
+  /** WASM threads; null = automatic (the default). */
+  readonly threads?: number | null;
 }
 
 interface FrameWork {
@@ -66,6 +75,9 @@ export class DashsegApp {
   private lastHudUpdate = 0;
   private frameCounter = 0;
   private status = 'starting';
+  /** WASM thread override (reloadModel({threads})); undefined = automatic. */
+  private wasmThreads: number | undefined;
+  private reloading: Promise<void> = Promise.resolve();
   private hiddenSince: number | null = null;
 
   constructor(root: HTMLElement, search: string) {
@@ -122,7 +134,14 @@ export class DashsegApp {
     this.status = `loading model ${modelUrl}`;
     try {
       this.client = await SegmentationClient.create(
-        { modelUrl, contractUrl: contractUrlFor(modelUrl), contractOptional: true, backend: this.options.backend, ortBaseUrl: '/ort/' },
+        {
+          modelUrl,
+          contractUrl: contractUrlFor(modelUrl),
+          contractOptional: true,
+          backend: this.options.backend,
+          ortBaseUrl: '/ort/',
+          ...(this.wasmThreads !== undefined ? { wasmThreads: this.wasmThreads } : {}),
+        },
         {
           onProgress: (p) => {
             this.status = p.stage === 'download-model' && p.total ? `downloading model ${Math.round((100 * (p.loaded ?? 0)) / p.total)} %` : p.stage;
@@ -138,15 +157,50 @@ export class DashsegApp {
     const info = this.client.info;
     this.contract = info.contract;
     this.stats = new LiveStats(info.classes, info.contract.voidId);
-    this.scheduler = new FrameScheduler<FrameWork, CapturedFrame>(
+    // A result or error of a scheduler that reloadModel() has replaced is dropped.
+    const scheduler: FrameScheduler<FrameWork, CapturedFrame> = new FrameScheduler<FrameWork, CapturedFrame>(
       (frame) => this.segmentFrame(frame),
-      (r) => this.onResult(r.meta, r.result),
-      (err, frame) => this.onSegmentError(err, frame),
+      (r) => (this.scheduler === scheduler ? this.onResult(r.meta, r.result) : this.discardResult(r.meta, r.result)),
+      (err, frame) => (this.scheduler === scheduler ? this.onSegmentError(err, frame) : frame.done?.()),
     );
+    this.scheduler = scheduler;
     this.updatePalette();
     this.shell.setLegend(buildLegend(info.contract), this.visibleGroups);
     this.status = 'running';
     if (info.reason.includes('fell back')) this.notice('webgpu-fallback', info.reason);
+  }
+
+  /**
+   * Swaps the model (a new worker and session) while the source keeps playing: the bench CLI
+   * alternates models in one page. Waits for the frame in flight, so the old worker is never
+   * disposed mid-inference. Resolves when the new model runs, or failed (stats().ready false, lastError).
+   */
+  reloadModel(change: ModelReload): Promise<void> {
+    if (change.threads !== undefined && change.threads !== null && !(Number.isInteger(change.threads) && change.threads >= 1)) {
+      return Promise.reject(new RangeError(`threads must be a positive integer or null, got ${String(change.threads)}`));
+    }
+    const next = this.reloading.then(async () => {
+      const oldScheduler = this.scheduler;
+      const oldClient = this.client;
+      this.scheduler = null; // onFrame drops frames until the new model runs
+      for (let waited = 0; oldScheduler?.busy && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      this.client = null;
+      this.stats = null;
+      this.contract = null;
+      this.pending = null;
+      this.recycledMask = undefined;
+      this.displayedCapturedAt = null;
+      await oldClient?.dispose();
+      this.options = {
+        ...this.options,
+        ...(change.model !== undefined ? { model: change.model } : {}),
+        ...(change.backend !== undefined ? { backend: change.backend } : {}),
+      };
+      if (change.threads !== undefined) this.wasmThreads = change.threads ?? undefined;
+      await this.loadModel();
+    });
+    this.reloading = next.catch(() => undefined);
+    return next;
   }
 
   private sequenceSource(manifest: SequenceManifest): LabelledSequenceSource {
@@ -249,6 +303,12 @@ export class DashsegApp {
     this.pending = { frame, work, uploadMs, score };
     // The mask buffer goes back to the worker with the next frame (no per-frame allocation).
     this.recycledMask = result.mask;
+    frame.done?.();
+  }
+
+  /** A late result of a replaced model: release the frame, show nothing. */
+  private discardResult(frame: CapturedFrame, work: FrameWork): void {
+    work.snapshot?.close();
     frame.done?.();
   }
 
@@ -435,6 +495,8 @@ export class DashsegApp {
         return m ? { width: m.width, height: m.height, ids: Array.from(m.data) } : null;
       },
       summary: () => JSON.parse(this.recorder.json(this.summaryContext())) as unknown,
+      /** Swaps model / backend / WASM threads without reloading the page (see DashsegApp.reloadModel). */
+      reloadModel: (change: ModelReload = {}) => this.reloadModel(change),
       startRecording: () => {
         if (!this.recorder.recording) this.toggleRecording();
       },

@@ -1,0 +1,136 @@
+// `npm run bench -- [--model PATH|default] [--compare A B] [--backend wasm|webgpu] [--src VIDEO]
+//   [--size HxW] [--seconds N] [--rounds N] [--warmup N] [--threads N] [--json OUT]`
+// Speed and memory of the built app in headless Chromium on a video, measured by the app itself
+// (its per-frame log rows: stage times and capture → screen latency). Node checks the inputs,
+// builds and serves the app (vite preview) and drives it (cli/bench/runner.ts); the numbers are
+// reduced in cli/bench/summary.ts and printed as a table (cli/bench/format.ts).
+
+import path from 'node:path';
+import { PROJECT_ROOT } from '../tools/browser/build.ts';
+import { checkOutputPath, writeFileAtomic } from './lib/atomicWrite.ts';
+import { CliError, runCli } from './lib/errors.ts';
+import { formatDuration, ProgressLine } from './lib/progress.ts';
+import { BENCH_USAGE, parseBenchArgs } from './bench/args.ts';
+import { backendText, formatBenchTable, formatEnvironment } from './bench/format.ts';
+import { resolveBenchModel, resolveVideo, type PathContext } from './bench/inputs.ts';
+import { loadAverage1m, machineInfo } from './bench/machine.ts';
+import { MEMORY_METHOD } from './bench/memoryProbe.ts';
+import { runBench, type BenchRun } from './bench/runner.ts';
+import { compareFigures, ratioJson, runJson, summarizeRounds, type BenchEnvironment, type BenchJson, type NamedFigures } from './bench/summary.ts';
+
+// `npm run bench` runs in the project root; relative paths are meant from where npm was started.
+const cwd = process.env['npm_lifecycle_event'] === 'bench' && process.env['INIT_CWD'] ? process.env['INIT_CWD'] : process.cwd();
+function show(absolute: string): string {
+  const rel = path.relative(cwd, absolute);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : absolute;
+}
+const paths: PathContext = { projectRoot: PROJECT_ROOT, fromCwd: (p) => path.resolve(cwd, p), show };
+
+let interrupted = false;
+function checkInterrupted(): void {
+  if (interrupted) throw new CliError('interrupted');
+}
+const cleanups: (() => Promise<unknown>)[] = [];
+async function cleanUp(): Promise<void> {
+  while (cleanups.length) await cleanups.pop()?.().catch(() => undefined);
+}
+
+async function main(): Promise<number> {
+  const started = performance.now();
+  const options = parseBenchArgs(process.argv.slice(2));
+  if (options === null) {
+    process.stdout.write(`${BENCH_USAGE}\n`);
+    return 0;
+  }
+
+  // Everything that can be checked without a browser is checked first.
+  const jsonPath = options.json === null ? null : paths.fromCwd(options.json);
+  if (jsonPath) checkOutputPath(jsonPath, '--json');
+  const models = options.models.map((spec, i) => resolveBenchModel(spec, options.size, i, paths));
+  const video = resolveVideo(options.src, paths);
+  const labels = options.compare ? ['A', 'B'] : [''];
+
+  const progress = new ProgressLine(process.stderr);
+  const loadAtStart = loadAverage1m();
+  const perRound = `${options.warmupSeconds} s warm-up + ${options.seconds} s`;
+  progress.log(
+    `bench: ${models.map((m, i) => (labels[i] ? `${labels[i]}: ${m.name}` : m.name)).join(' vs ')} · ${video.name} · ` +
+      `${options.backend}${options.threads ? ` x${options.threads} threads` : ''} · ${options.rounds} round${options.rounds === 1 ? '' : 's'} of ${perRound} per model`,
+  );
+
+  const onSignal = (): void => {
+    if (interrupted) return;
+    interrupted = true;
+    progress.clear();
+    process.stderr.write('bench: interrupted\n');
+    void cleanUp();
+    setTimeout(() => process.exit(130), 5000).unref();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let run: BenchRun;
+  try {
+    run = await runBench(
+      {
+        models,
+        video,
+        backend: options.backend,
+        threads: options.threads,
+        seconds: options.seconds,
+        rounds: options.rounds,
+        warmupSeconds: options.warmupSeconds,
+        verbose: options.verbose,
+      },
+      { progress, cleanups, checkInterrupted },
+    );
+  } catch (err) {
+    if (interrupted) return 130;
+    throw err;
+  } finally {
+    await cleanUp();
+    progress.clear();
+  }
+  if (interrupted) return 130;
+
+  const named: NamedFigures[] = models.map((m, i) => ({
+    model: m.name,
+    label: labels[i] ?? '',
+    figures: summarizeRounds(run.measurements.filter((r) => r.model === i)),
+  }));
+  const comparison = named.length === 2 ? compareFigures((named[0] as NamedFigures).figures, (named[1] as NamedFigures).figures) : null;
+  const env: BenchEnvironment = {
+    browser: `Chromium ${run.browserVersion} (headless)`,
+    hardwareConcurrency: run.hardwareConcurrency,
+    machine: machineInfo(loadAtStart),
+  };
+
+  const out: string[] = [];
+  out.push(formatBenchTable(named, comparison));
+  out.push('');
+  out.push(`video: ${video.name} · ${options.rounds} round${options.rounds === 1 ? '' : 's'} of ${perRound} per model${named.length > 1 ? ', alternating A B, B A, …' : ''}`);
+  out.push(formatEnvironment(env));
+  out.push('latency: frame captured → mask on screen (p50/p95 over all masks); stages are p50 per mask; memory after a forced GC, first round start → last round end');
+  if (run.warnings.length) out.push(...run.warnings.map((w) => `note: ${w}`));
+  process.stdout.write(`${out.join('\n')}\n`);
+
+  if (jsonPath) {
+    const json: BenchJson = {
+      runs: named.map((n) => runJson(n, env)),
+      ...(comparison ? { ratio: ratioJson(comparison) } : {}),
+      video: video.name,
+      rounds: options.rounds,
+      seconds_per_round: options.seconds,
+      warmup_seconds: options.warmupSeconds,
+      mb: 'MiB (2^20 bytes)',
+      memory_method: MEMORY_METHOD,
+    };
+    await writeFileAtomic(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+    process.stdout.write(`wrote ${show(jsonPath)}\n`);
+  }
+  const backends = named.map((n) => backendText(n.figures.backend, n.figures.threads)).join(' / ');
+  process.stderr.write(`bench: done in ${formatDuration((performance.now() - started) / 1000)} (${backends})\n`);
+  return 0;
+}
+
+await runCli(main, { name: 'bench', usage: BENCH_USAGE });

@@ -1,0 +1,272 @@
+// Figures of a bench run from the app's per-frame log rows: per model over all its rounds, and the
+// ratio B/A between two models. Pure: tested in tests/unit/bench/.
+
+import type { FrameLogRow } from '../../src/processing/logFormat.ts';
+import { percentile } from '../../src/processing/stats.ts';
+import type { MemorySnapshot } from './memoryProbe.ts';
+
+/** Stage name in the output → column of the app's log row. */
+export const BENCH_STAGES = [
+  ['capture', 'captureMs'],
+  ['preprocess', 'preprocessMs'],
+  ['inference', 'inferenceMs'],
+  ['postprocess', 'postprocessMs'],
+  ['upload', 'uploadMs'],
+  ['render', 'renderMs'],
+] as const satisfies readonly (readonly [string, keyof FrameLogRow])[];
+
+export type BenchStage = (typeof BENCH_STAGES)[number][0];
+
+/** What one measured round of one model produced. */
+export interface RoundMeasurement {
+  /** 0-based round number. */
+  readonly round: number;
+  /** Index into the model list. */
+  readonly model: number;
+  /** Length of the measured window in seconds (page clock). */
+  readonly seconds: number;
+  /** The app's log rows recorded during the window: one per mask shown. */
+  readonly rows: readonly FrameLogRow[];
+  /** Frames the app dropped during the window (a frame arrived while one was in flight). */
+  readonly dropped: number;
+  /** requestAnimationFrame callbacks during the window (the app renders on each). */
+  readonly animationFrames: number;
+  readonly memoryStart: MemorySnapshot;
+  readonly memoryEnd: MemorySnapshot;
+  /** Execution provider that ran the model, and WASM threads (0 on WebGPU). */
+  readonly backend: string;
+  readonly threads: number;
+}
+
+export interface ModelFigures {
+  readonly frames: number;
+  readonly seconds: number;
+  /** Masks shown per second over all rounds (frames / seconds). */
+  readonly fps: number | null;
+  /** Frame captured → mask on screen (the app's latencyMs). */
+  readonly latencyP50Ms: number | null;
+  readonly latencyP95Ms: number | null;
+  readonly stagesP50Ms: Readonly<Record<BenchStage, number | null>>;
+  readonly dropped: number;
+  readonly renderFps: number | null;
+  /** Memory after the first round's warm-up, and at the end of the last round (bytes). */
+  readonly mainHeapStartBytes: number | null;
+  readonly mainHeapEndBytes: number | null;
+  readonly workerHeapStartBytes: number | null;
+  readonly workerHeapEndBytes: number | null;
+  readonly wasmStartBytes: number | null;
+  readonly wasmEndBytes: number | null;
+  /** Distinct backends seen (more than one only after a fallback), joined with ", ". */
+  readonly backend: string;
+  readonly threads: number | null;
+  /** FPS of each round, in round order. */
+  readonly roundFps: readonly (number | null)[];
+}
+
+function finite(values: readonly (number | null | undefined)[]): number[] {
+  return values.filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+}
+
+/** Frames per second of a window; null for an empty window. */
+export function windowFps(frames: number, seconds: number): number | null {
+  return seconds > 0 ? frames / seconds : null;
+}
+
+/** Figures of one model over its rounds (given in any order; memory comes from the first and last round). */
+export function summarizeRounds(rounds: readonly RoundMeasurement[]): ModelFigures {
+  if (rounds.length === 0) throw new RangeError('no rounds to summarize');
+  const ordered = [...rounds].sort((a, b) => a.round - b.round);
+  const rows = ordered.flatMap((r) => r.rows);
+  const seconds = ordered.reduce((s, r) => s + r.seconds, 0);
+  const animationFrames = ordered.reduce((s, r) => s + r.animationFrames, 0);
+  const latencies = finite(rows.map((r) => r.latencyMs));
+  const stagesP50Ms = {} as Record<BenchStage, number | null>;
+  for (const [stage, column] of BENCH_STAGES) stagesP50Ms[stage] = percentile(finite(rows.map((r) => r[column])), 50);
+  const first = ordered[0] as RoundMeasurement;
+  const last = ordered[ordered.length - 1] as RoundMeasurement;
+  const threads = [...new Set(ordered.map((r) => r.threads))];
+  return {
+    frames: rows.length,
+    seconds,
+    fps: windowFps(rows.length, seconds),
+    latencyP50Ms: percentile(latencies, 50),
+    latencyP95Ms: percentile(latencies, 95),
+    stagesP50Ms,
+    dropped: ordered.reduce((s, r) => s + r.dropped, 0),
+    renderFps: windowFps(animationFrames, seconds),
+    mainHeapStartBytes: first.memoryStart.mainHeapBytes,
+    mainHeapEndBytes: last.memoryEnd.mainHeapBytes,
+    workerHeapStartBytes: first.memoryStart.workerHeapBytes,
+    workerHeapEndBytes: last.memoryEnd.workerHeapBytes,
+    wasmStartBytes: first.memoryStart.wasmBytes,
+    wasmEndBytes: last.memoryEnd.wasmBytes,
+    backend: [...new Set(ordered.map((r) => r.backend))].join(', '),
+    threads: threads.length === 1 ? (threads[0] as number) : null,
+    roundFps: ordered.map((r) => windowFps(r.rows.length, r.seconds)),
+  };
+}
+
+/** b / a, or null when either is missing or a is 0. */
+export function ratio(b: number | null, a: number | null): number | null {
+  if (a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b) || a === 0) return null;
+  return b / a;
+}
+
+export interface FiguresRatio {
+  readonly fps: number | null;
+  readonly latencyP50Ms: number | null;
+  readonly latencyP95Ms: number | null;
+  readonly stagesP50Ms: Readonly<Record<BenchStage, number | null>>;
+  /**
+   * Median over rounds of FPS(B, round r) / FPS(A, round r): each ratio pairs two windows that ran
+   * next to each other, so a load change between rounds cancels out.
+   */
+  readonly fpsPairedMedian: number | null;
+}
+
+/** Ratios B/A (> 1 for FPS: B is faster; > 1 for latency: B is slower). */
+export function compareFigures(a: ModelFigures, b: ModelFigures): FiguresRatio {
+  const stagesP50Ms = {} as Record<BenchStage, number | null>;
+  for (const [stage] of BENCH_STAGES) stagesP50Ms[stage] = ratio(b.stagesP50Ms[stage], a.stagesP50Ms[stage]);
+  const paired: number[] = [];
+  for (let i = 0; i < Math.min(a.roundFps.length, b.roundFps.length); i++) {
+    const r = ratio(b.roundFps[i] ?? null, a.roundFps[i] ?? null);
+    if (r !== null) paired.push(r);
+  }
+  return {
+    fps: ratio(b.fps, a.fps),
+    latencyP50Ms: ratio(b.latencyP50Ms, a.latencyP50Ms),
+    latencyP95Ms: ratio(b.latencyP95Ms, a.latencyP95Ms),
+    stagesP50Ms,
+    fpsPairedMedian: percentile(paired, 50),
+  };
+}
+
+// ---- JSON ------------------------------------------------------------------------------------------
+
+export interface MachineInfo {
+  readonly os: string;
+  readonly cpu: string;
+  readonly cores: number;
+  readonly memory_gib: number;
+  /** 1-minute load average when the run started and ended (other work on the machine shows here). */
+  readonly load_avg_1m_start: number;
+  readonly load_avg_1m_end: number;
+}
+
+export interface BenchEnvironment {
+  /** e.g. "Chromium 156.0.8078.108 (headless)". */
+  readonly browser: string;
+  readonly hardwareConcurrency: number | null;
+  readonly machine: MachineInfo;
+}
+
+export interface BenchRunJson {
+  readonly model: string;
+  readonly label: string;
+  readonly backend: string;
+  readonly threads: number | null;
+  readonly fps: number | null;
+  readonly latency_p50_ms: number | null;
+  readonly latency_p95_ms: number | null;
+  readonly dropped: number;
+  readonly heap_start_mb: number | null;
+  readonly heap_end_mb: number | null;
+  readonly worker_heap_start_mb: number | null;
+  readonly worker_heap_end_mb: number | null;
+  readonly wasm_start_mb: number | null;
+  readonly wasm_end_mb: number | null;
+  readonly render_fps: number | null;
+  readonly stages_p50_ms: Readonly<Record<BenchStage, number | null>>;
+  readonly browser: string;
+  readonly hardware_concurrency: number | null;
+  readonly machine: MachineInfo;
+  /** Measured seconds over all rounds of this model. */
+  readonly seconds: number;
+  readonly frames: number;
+  readonly round_fps: readonly (number | null)[];
+}
+
+export interface BenchRatioJson {
+  readonly of: string;
+  readonly fps: number | null;
+  readonly fps_paired_median: number | null;
+  readonly latency_p50_ms: number | null;
+  readonly latency_p95_ms: number | null;
+  readonly stages_p50_ms: Readonly<Record<BenchStage, number | null>>;
+}
+
+export interface BenchJson {
+  readonly runs: readonly BenchRunJson[];
+  readonly ratio?: BenchRatioJson;
+  readonly video: string;
+  readonly rounds: number;
+  readonly seconds_per_round: number;
+  readonly warmup_seconds: number;
+  /** Units of the *_mb fields. */
+  readonly mb: 'MiB (2^20 bytes)';
+  readonly memory_method: string;
+}
+
+export const MIB = 1024 * 1024;
+
+function round3(value: number | null): number | null {
+  return value === null || !Number.isFinite(value) ? null : Math.round(value * 1000) / 1000;
+}
+
+function mib(bytes: number | null): number | null {
+  return bytes === null ? null : round3(bytes / MIB);
+}
+
+function roundStages(stages: Readonly<Record<BenchStage, number | null>>): Record<BenchStage, number | null> {
+  const out = {} as Record<BenchStage, number | null>;
+  for (const [stage] of BENCH_STAGES) out[stage] = round3(stages[stage]);
+  return out;
+}
+
+export interface NamedFigures {
+  /** As the user gave it: "default" or the path. */
+  readonly model: string;
+  /** "A", "B" (or "" for a single model). */
+  readonly label: string;
+  readonly figures: ModelFigures;
+}
+
+export function runJson(named: NamedFigures, env: BenchEnvironment): BenchRunJson {
+  const f = named.figures;
+  return {
+    model: named.model,
+    label: named.label,
+    backend: f.backend,
+    threads: f.threads,
+    fps: round3(f.fps),
+    latency_p50_ms: round3(f.latencyP50Ms),
+    latency_p95_ms: round3(f.latencyP95Ms),
+    dropped: f.dropped,
+    heap_start_mb: mib(f.mainHeapStartBytes),
+    heap_end_mb: mib(f.mainHeapEndBytes),
+    worker_heap_start_mb: mib(f.workerHeapStartBytes),
+    worker_heap_end_mb: mib(f.workerHeapEndBytes),
+    wasm_start_mb: mib(f.wasmStartBytes),
+    wasm_end_mb: mib(f.wasmEndBytes),
+    render_fps: round3(f.renderFps),
+    stages_p50_ms: roundStages(f.stagesP50Ms),
+    browser: env.browser,
+    hardware_concurrency: env.hardwareConcurrency,
+    machine: env.machine,
+    seconds: round3(f.seconds) ?? 0,
+    frames: f.frames,
+    round_fps: f.roundFps.map(round3),
+  };
+}
+
+export function ratioJson(r: FiguresRatio, of = 'B/A'): BenchRatioJson {
+  return {
+    of,
+    fps: round3(r.fps),
+    fps_paired_median: round3(r.fpsPairedMedian),
+    latency_p50_ms: round3(r.latencyP50Ms),
+    latency_p95_ms: round3(r.latencyP95Ms),
+    stages_p50_ms: roundStages(r.stagesP50Ms),
+  };
+}

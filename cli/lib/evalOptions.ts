@@ -1,0 +1,43 @@
+// The command line of `npm run eval` (cli/eval.ts).
+
+import { formatUsage, parseArgs, type FlagSpecs, type ParsedFlags } from './args.ts';
+
+export const DEFAULT_MODEL = 'models/dashseg-mnv2.onnx';
+
+export const EVAL_FLAGS = {
+  images: { kind: 'string', metavar: 'DIR', required: true, description: 'folder of frames (.png, .jpg, .jpeg, .webp, .bmp)' },
+  labels: {
+    kind: 'string',
+    metavar: 'DIR',
+    required: true,
+    description: 'folder of CamVid-format label PNGs, <image name>.png, pixel = class id (void is skipped)',
+  },
+  model: {
+    kind: 'string',
+    metavar: 'FILE.onnx',
+    default: DEFAULT_MODEL,
+    description: 'model; its contract is FILE.json next to it (without one it is derived from the graph)',
+  },
+  backend: { kind: 'enum', values: ['wasm', 'webgpu'] as const, default: 'wasm', description: 'onnxruntime-web backend in the browser' },
+  json: { kind: 'string', metavar: 'OUT.json', description: 'write mIoU, per-class IoU, confusion matrix and run details' },
+  csv: { kind: 'string', metavar: 'OUT.csv', description: 'write one row per frame (file, miou, pixel_accuracy, ms, ...)' },
+  report: { kind: 'string', metavar: 'OUT.html', description: 'write a self-contained HTML report (charts, worst frames)' },
+  limit: { kind: 'int', metavar: 'N', min: 1, description: 'evaluate only the first N frames (by file name)' },
+  verbose: { kind: 'boolean', description: "echo the browser's console" },
+} as const satisfies FlagSpecs;
+
+export type EvalFlags = ParsedFlags<typeof EVAL_FLAGS>;
+
+export const EVAL_USAGE = formatUsage(
+  'npm run eval --',
+  EVAL_FLAGS,
+  "Scores a segmentation model on labelled frames with the app's own pipeline (worker, onnxruntime-web,\n" +
+    'preprocessing) in headless Chromium, and prints per-class IoU, mIoU and pixel accuracy.\n' +
+    'Example: npm run eval -- --images samples/data/camvid-val/images --labels samples/data/camvid-val/labels',
+);
+
+/** Parses `npm run eval` arguments; throws UsageError. null means --help. */
+export function parseEvalArgs(argv: readonly string[]): EvalFlags | null {
+  const result = parseArgs(argv, EVAL_FLAGS);
+  return result.help ? null : result.flags;
+}

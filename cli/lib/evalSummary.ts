@@ -1,0 +1,218 @@
+// Turns the eval page's result into what `npm run eval` prints and writes: the console table, the
+// JSON summary and the per-frame CSV. Metrics come from src/processing (summarizeLog over the
+// confusion matrix), the same code as the app's downloadable run summary.
+
+import { iouPerClass, type ConfusionMatrix } from '../../src/processing/confusion.ts';
+import { summarizeLog, toCsv, type Distribution, type FrameLogRow } from '../../src/processing/logFormat.ts';
+import type { EvalPageResult } from '../../src/eval/evalProtocol.ts';
+import { formatDuration } from './progress.ts';
+import { fixedOrDash, formatTable, groupThousands } from './table.ts';
+
+export interface EvalRunContext {
+  /** Paths as shown to the user. */
+  readonly model: string;
+  readonly contract: string | null;
+  readonly images: string;
+  readonly labels: string;
+  readonly backendRequested: string;
+  /** e.g. "Chromium 156.0.8078.108". */
+  readonly browser: string;
+  /** Whole run, CLI start to result (build, browser start, model load, frames). */
+  readonly elapsedS: number;
+  readonly created: Date;
+}
+
+export interface EvalSummaryJson {
+  readonly tool: 'dashseg eval';
+  readonly created: string;
+  readonly model: string;
+  readonly contract: string | null;
+  readonly model_name: string;
+  readonly images: string;
+  readonly labels: string;
+  readonly frames: number;
+  /** Percent 0-100: mean IoU over the classes present (IoU not null). */
+  readonly miou: number | null;
+  readonly pixel_accuracy: number | null;
+  /** Mean of the per-frame mIoU (percent); for comparison with per-frame views. */
+  readonly mean_frame_miou: number | null;
+  /** Class name → IoU in percent, null when the class is neither in the labels nor predicted. */
+  readonly per_class: Record<string, number | null>;
+  readonly classes: readonly string[];
+  readonly void_id: number;
+  /** Pixel counts, rows = ground truth, columns = prediction, in `classes` order. */
+  readonly confusion: number[][];
+  readonly backend: string;
+  readonly backend_requested: string;
+  readonly backend_reason: string;
+  readonly threads: number;
+  readonly adapter: string | null;
+  readonly browser: string;
+  readonly user_agent: string;
+  readonly cross_origin_isolated: boolean;
+  readonly input_size: { readonly width: number; readonly height: number };
+  readonly timings_ms: {
+    /** SegmentationClient.segment() wall time per frame, as the app sees it. */
+    readonly segment: Distribution;
+    readonly preprocess: Distribution;
+    readonly inference: Distribution;
+    readonly postprocess: Distribution;
+    readonly model_load: number;
+    readonly warmup: number;
+  };
+  /** Frames loop (fetch, decode, segment, score) in seconds. */
+  readonly eval_s: number;
+  readonly elapsed_s: number;
+  readonly notices: readonly string[];
+}
+
+const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+
+export function confusionFromResult(result: EvalPageResult): ConfusionMatrix {
+  const numClasses = result.classNames.length;
+  if (result.confusion.length !== numClasses * numClasses) {
+    throw new RangeError(`confusion has ${result.confusion.length} cells for ${numClasses} classes`);
+  }
+  return { numClasses, counts: Float64Array.from(result.confusion) };
+}
+
+/** The per-frame rows in the app's log format (FrameLogRow), for summarizeLog. */
+function logRows(result: EvalPageResult): FrameLogRow[] {
+  return result.frames.map((f, i) => ({
+    time: i,
+    frameIndex: i,
+    preprocessMs: f.preprocessMs,
+    inferenceMs: f.inferenceMs,
+    postprocessMs: f.postprocessMs,
+    latencyMs: f.ms,
+    backend: result.backend,
+    miou: f.miou,
+    pixelAccuracy: f.pixelAccuracy,
+  }));
+}
+
+export function buildEvalJson(result: EvalPageResult, context: EvalRunContext): EvalSummaryJson {
+  const confusion = confusionFromResult(result);
+  const summary = summarizeLog(logRows(result), {
+    confusion,
+    classNames: result.classNames,
+    model: context.model,
+    browser: context.browser,
+  });
+  return {
+    tool: 'dashseg eval',
+    created: context.created.toISOString(),
+    model: context.model,
+    contract: context.contract,
+    model_name: result.modelName,
+    images: context.images,
+    labels: context.labels,
+    frames: result.frames.length,
+    miou: summary.miou,
+    pixel_accuracy: summary.pixelAccuracy,
+    mean_frame_miou: summary.meanFrameMiou,
+    per_class: summary.perClassIou ?? {},
+    classes: [...result.classNames],
+    void_id: result.voidId,
+    confusion: summary.confusion?.rows ?? [],
+    backend: result.backend,
+    backend_requested: context.backendRequested,
+    backend_reason: result.backendReason,
+    threads: result.threads,
+    adapter: result.adapter,
+    browser: context.browser,
+    user_agent: result.userAgent,
+    cross_origin_isolated: result.crossOriginIsolated,
+    input_size: result.inputSize,
+    timings_ms: {
+      segment: summary.stagesMs.latencyMs,
+      preprocess: summary.stagesMs.preprocessMs,
+      inference: summary.stagesMs.inferenceMs,
+      postprocess: summary.stagesMs.postprocessMs,
+      model_load: round3(result.loadMs),
+      warmup: round3(result.warmupMs),
+    },
+    eval_s: round3(result.framesMs / 1000),
+    elapsed_s: round3(context.elapsedS),
+    notices: [...result.notices],
+  };
+}
+
+export const CSV_COLUMNS = ['file', 'miou', 'pixel_accuracy', 'ms', 'preprocess_ms', 'inference_ms', 'postprocess_ms'] as const;
+
+export interface EvalCsvRow {
+  readonly file: string;
+  readonly miou: number | null;
+  readonly pixel_accuracy: number | null;
+  readonly ms: number;
+  readonly preprocess_ms: number;
+  readonly inference_ms: number;
+  readonly postprocess_ms: number;
+}
+
+/** One row per frame; mIoU and accuracy in percent, times in ms (3 decimals, as toCsv writes). */
+export function buildEvalCsv(result: EvalPageResult): string {
+  const rows: EvalCsvRow[] = result.frames.map((f) => ({
+    file: f.file,
+    miou: f.miou,
+    pixel_accuracy: f.pixelAccuracy,
+    ms: f.ms,
+    preprocess_ms: f.preprocessMs,
+    inference_ms: f.inferenceMs,
+    postprocess_ms: f.postprocessMs,
+  }));
+  return toCsv(rows, CSV_COLUMNS);
+}
+
+/** Ground-truth pixels per class (row sums of the confusion matrix). */
+export function groundTruthPixels(confusion: ConfusionMatrix): number[] {
+  const n = confusion.numClasses;
+  return Array.from({ length: n }, (_, k) => {
+    let sum = 0;
+    for (let j = 0; j < n; j++) sum += confusion.counts[k * n + j] as number;
+    return sum;
+  });
+}
+
+/** What the terminal shows at the end of a run. */
+export function formatEvalText(summary: EvalSummaryJson, result: EvalPageResult): string {
+  const confusion = confusionFromResult(result);
+  const iou = iouPerClass(confusion);
+  const gt = groundTruthPixels(confusion);
+  const scored = gt.reduce((a, b) => a + b, 0);
+  const rows = result.classNames.map((name, k) => [
+    name,
+    fixedOrDash(iou[k] === null || iou[k] === undefined ? null : 100 * (iou[k] as number)),
+    groupThousands(gt[k] as number),
+    scored > 0 ? `${((100 * (gt[k] as number)) / scored).toFixed(1)}` : '—',
+  ]);
+  const present = iou.filter((v) => v !== null).length;
+  const table = formatTable(['class', 'IoU %', 'label pixels', 'share %'], rows, ['left', 'right', 'right', 'right']);
+  const seg = summary.timings_ms.segment;
+  const inf = summary.timings_ms.inference;
+  const threads = summary.backend === 'wasm' ? `, ${summary.threads} thread${summary.threads === 1 ? '' : 's'}` : '';
+  const lines = [
+    table,
+    '',
+    `mIoU            ${fixedOrDash(summary.miou)} %  (mean over ${present} of ${result.classNames.length} classes present; absent classes left out)`,
+    `pixel accuracy  ${fixedOrDash(summary.pixel_accuracy)} %`,
+    `frames          ${summary.frames}  (${groupThousands(scored)} scored pixels; void ${summary.void_id} skipped)`,
+    `model           ${summary.model}${summary.contract ? '' : ' (no contract JSON: derived from the graph)'}`,
+    `backend         ${summary.backend}${threads}${summary.backend !== summary.backend_requested ? ` (requested ${summary.backend_requested}: ${summary.backend_reason})` : ''}`,
+    `browser         ${summary.browser}${summary.cross_origin_isolated ? '' : ' (not cross-origin isolated)'}`,
+    `per frame       segment ${fixedOrDash(seg.mean, 1)} ms mean, ${fixedOrDash(seg.p95, 1)} ms p95 (inference ${fixedOrDash(inf.mean, 1)} ms mean)`,
+    `elapsed         ${formatDuration(summary.elapsed_s)}  (frames ${formatDuration(summary.eval_s)}, model load ${fixedOrDash(summary.timings_ms.model_load / 1000, 1)} s)`,
+  ];
+  return lines.join('\n');
+}
+
+/**
+ * JSON with 2-space indentation, but arrays of numbers on one line, so the confusion matrix reads
+ * as a matrix (one ground-truth row per line).
+ */
+export function stringifyEvalJson(summary: EvalSummaryJson): string {
+  const text = JSON.stringify(summary, null, 2);
+  // Pretty-printed arrays always start with "[\n" (a string value cannot hold a raw newline).
+  const numericArray = /\[\n\s*(-?[\d.eE+-]+(?:,\n\s*-?[\d.eE+-]+)*)\n\s*\]/g;
+  return `${text.replace(numericArray, (_, inner: string) => `[${inner.split(/,\s*/).join(', ')}]`)}\n`;
+}

@@ -1,0 +1,92 @@
+// Backend choice in a real browser: without a WebGPU adapter the app falls back to WASM and says
+// why; with SwiftShader's WebGPU adapter the webgpu path runs and gives the same class map as WASM.
+
+import { afterEach, describe, expect, test } from 'vitest';
+import { AppPage, artifactPath } from './helpers/appPage.ts';
+import { useAppServer, useBrowser } from './helpers/fixtures.ts';
+import { classesCovering, maskAgreement } from './helpers/masks.ts';
+import { writeFileSync } from 'node:fs';
+
+const server = useAppServer();
+
+let app: AppPage | null = null;
+afterEach(async () => {
+  await app?.close();
+  app = null;
+});
+
+describe('no WebGPU adapter (--disable-gpu)', () => {
+  const browser = useBrowser({ webgpu: false });
+
+  test('?backend=webgpu falls back to WASM and says so; auto mode picks WASM with a reason', async () => {
+    app = await AppPage.open(browser(), server().url, '?backend=webgpu', { name: 'fallback-forced' });
+    // The fallback is announced through lastError as a notice; it must not stop segmentation.
+    const forced = await app.waitForFrames(2, { timeoutMs: 90_000, allowErrorCodes: ['webgpu-fallback'] });
+    expect(forced.backend).toBe('wasm');
+    expect(forced.adapter).toBeNull();
+    expect(forced.backendReason).toMatch(/webgpu/i);
+    expect(forced.backendReason).toMatch(/fell back/i);
+    expect(forced.lastError?.code).toBe('webgpu-fallback');
+    expect(app.pageErrors).toEqual([]);
+    await app.close();
+
+    app = await AppPage.open(browser(), server().url, '', { name: 'fallback-auto' });
+    const auto = await app.waitForStats('the model to be ready', (s) => s.ready, { timeoutMs: 90_000 });
+    expect(auto.backend).toBe('wasm');
+    expect(auto.backendReason).toMatch(/wasm/i);
+    expect(auto.backendReason).toMatch(/no webgpu|no adapter/i);
+    // Nothing was requested, so nothing "fell back": no notice.
+    expect(auto.backendReason).not.toMatch(/fell back/i);
+    expect(auto.lastError).toBeNull();
+    console.log(`[fallback] forced: "${forced.backendReason}"; auto: "${auto.backendReason}"`);
+  });
+});
+
+describe('WebGPU on SwiftShader (--enable-unsafe-webgpu)', () => {
+  const browser = useBrowser({ webgpu: true });
+  const query = (backend: string): string => `?seq=/samples/camvid-val/sequence.json&pace=every-frame&limit=1&backend=${backend}`;
+
+  // A small window: the overlay is redrawn every animation frame, and on SwiftShader GL a
+  // 1280x720 canvas takes the CPU that SwiftShader's WebGPU needs (measured here under load:
+  // warm-up + first frame 198 s at 1280x720, 86 s at 480x270).
+  const viewport = { width: 480, height: 270 };
+
+  test('?backend=webgpu segments a frame and matches the WASM class map', async () => {
+    app = await AppPage.open(browser(), server().url, query('webgpu'), { name: 'webgpu', viewport });
+    // The worker warms the session up with one inference before it reports ready.
+    const ready = await app.waitForStats('the model to be ready on WebGPU (load + warm-up run)', (s) => s.ready, { timeoutMs: 180_000 });
+    if (ready.backend !== 'webgpu') {
+      throw new Error(
+        `no WebGPU in headless Chromium launched with --enable-unsafe-webgpu (FACTS.md says SwiftShader's adapter works here): backend ${ready.backend}, reason "${ready.backendReason}"`,
+      );
+    }
+    expect(ready.adapter, 'the WebGPU adapter is reported').toBeTruthy();
+    // SwiftShader WebGPU: several seconds per 360x480 frame, more while the machine is busy.
+    const gpu = await app.waitForFrames(1, { timeoutMs: 180_000 });
+    expect(gpu.backend).toBe('webgpu');
+    const gpuMask = await app.latestMask();
+    expect(gpuMask).not.toBeNull();
+    await app.close();
+
+    app = await AppPage.open(browser(), server().url, query('wasm'), { name: 'webgpu-vs-wasm', viewport });
+    const cpu = await app.waitForFrames(1, { timeoutMs: 90_000 });
+    expect(cpu.backend).toBe('wasm');
+    const cpuMask = await app.latestMask();
+    expect(cpuMask).not.toBeNull();
+    if (!gpuMask || !cpuMask) return;
+    // Two blank or constant masks would agree trivially: the street scene has several classes.
+    expect(classesCovering(cpuMask, 0.01), 'classes covering >= 1 % of the WASM mask').toBeGreaterThanOrEqual(3);
+    const agreement = maskAgreement(gpuMask, cpuMask);
+    const report = {
+      adapter: gpu.adapter,
+      webgpuInferenceMs: gpu.stagesP50Ms?.inferenceMs ?? null,
+      wasmInferenceMs: cpu.stagesP50Ms?.inferenceMs ?? null,
+      agreementPercent: 100 * agreement,
+      differingPixels: Math.round((1 - agreement) * gpuMask.ids.length),
+      pixels: gpuMask.ids.length,
+    };
+    writeFileSync(artifactPath('webgpu-vs-wasm.json'), JSON.stringify(report, null, 2));
+    console.log(`[webgpu] adapter ${JSON.stringify(gpu.adapter)}; inference webgpu ${report.webgpuInferenceMs?.toFixed(0)} ms vs wasm ${report.wasmInferenceMs?.toFixed(0)} ms; class maps agree on ${(100 * agreement).toFixed(4)} % of ${gpuMask.ids.length} pixels`);
+    expect(agreement).toBeGreaterThanOrEqual(0.995);
+  }, 480_000);
+});

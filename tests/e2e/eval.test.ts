@@ -1,0 +1,138 @@
+// `npm run eval` end to end: the real CLI (tsx cli/eval.ts) builds/serves the app, drives eval.html
+// in headless Chromium on CamVid val frames, and writes its outputs; bad inputs fail with exit 1 and
+// a message naming the file, and write nothing.
+
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { PROJECT_ROOT } from '../../tools/browser/build.ts';
+
+const CAMVID = path.join(PROJECT_ROOT, 'samples', 'data', 'camvid-val');
+const IMAGES = path.join(CAMVID, 'images');
+const LABELS = path.join(CAMVID, 'labels');
+const CONTRACT = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'models', 'dashseg-mnv2.json'), 'utf8')) as {
+  voidId: number;
+  classes: { name: string; ignore: boolean }[];
+};
+const MODEL_CLASSES = CONTRACT.classes.filter((c) => !c.ignore).map((c) => c.name);
+
+/** Build check + Chromium start + model load + frames, on a 2-core machine that is busy. */
+const RUN_TIMEOUT_MS = 170_000;
+
+interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function runEval(args: readonly string[]): Promise<CliRun> {
+  const tsx = path.join(PROJECT_ROOT, 'node_modules', '.bin', 'tsx');
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsx, ['cli/eval.ts', ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+function explain(run: CliRun): string {
+  return `exit ${run.code}\n--- stdout ---\n${run.stdout}\n--- stderr ---\n${run.stderr}`;
+}
+
+let tmp = '';
+beforeAll(() => {
+  if (!existsSync(IMAGES) || !existsSync(LABELS)) throw new Error(`CamVid val samples missing in ${CAMVID}: run npm run fetch-samples`);
+  tmp = mkdtempSync(path.join(tmpdir(), 'dashseg-eval-e2e-'));
+});
+afterAll(() => {
+  if (tmp) rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('npm run eval', () => {
+  test('scores 5 CamVid val frames and writes JSON, CSV and an HTML report', async () => {
+    const json = path.join(tmp, 'eval.json');
+    const csv = path.join(tmp, 'eval.csv');
+    const report = path.join(tmp, 'eval.html');
+    const run = await runEval(['--images', IMAGES, '--labels', LABELS, '--limit', '5', '--json', json, '--csv', csv, '--report', report]);
+    expect(run.code, explain(run)).toBe(0);
+    expect(run.stdout).toMatch(/mIoU\s+\d+\.\d\d %/);
+    expect(run.stdout).toContain('pixel accuracy');
+
+    const summary = JSON.parse(readFileSync(json, 'utf8')) as Record<string, unknown> & {
+      miou: number;
+      pixel_accuracy: number;
+      per_class: Record<string, number | null>;
+      confusion: number[][];
+      frames: number;
+    };
+    expect(summary.frames).toBe(5);
+    expect(summary.model).toBe('models/dashseg-mnv2.onnx');
+    expect(summary.backend).toBe('wasm');
+    expect(typeof summary.threads).toBe('number');
+    expect(String(summary.browser)).toMatch(/^Chromium \d+/);
+    expect(summary.elapsed_s).toBeGreaterThan(0);
+    expect(summary.miou).toBeGreaterThan(0);
+    expect(summary.miou).toBeLessThanOrEqual(100);
+    expect(summary.pixel_accuracy).toBeGreaterThan(0);
+    expect(summary.pixel_accuracy).toBeLessThanOrEqual(100);
+    expect(Object.keys(summary.per_class)).toEqual(MODEL_CLASSES);
+    for (const v of Object.values(summary.per_class)) if (v !== null) expect(v).toBeGreaterThanOrEqual(0);
+    expect(summary.confusion).toHaveLength(MODEL_CLASSES.length);
+    for (const row of summary.confusion) expect(row).toHaveLength(MODEL_CLASSES.length);
+
+    // Every non-void label pixel of the 5 frames is counted exactly once, in its ground-truth row.
+    const files = readdirSync(LABELS).filter((f) => f.endsWith('.png')).sort().slice(0, 5);
+    const rowSums = new Array<number>(MODEL_CLASSES.length).fill(0);
+    let scored = 0;
+    for (const f of files) {
+      const png = PNG.sync.read(readFileSync(path.join(LABELS, f)));
+      for (let i = 0; i < png.width * png.height; i++) {
+        const id = png.data[i * 4] as number;
+        if (id === CONTRACT.voidId) continue;
+        scored++;
+        rowSums[id] = (rowSums[id] as number) + 1;
+      }
+    }
+    expect(summary.confusion.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(rowSums);
+    expect(summary.confusion.flat().reduce((a, b) => a + b, 0)).toBe(scored);
+
+    const lines = readFileSync(csv, 'utf8').trim().split('\n');
+    expect(lines[0]).toBe('file,miou,pixel_accuracy,ms,preprocess_ms,inference_ms,postprocess_ms');
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(readdirSync(IMAGES).sort().slice(0, 5));
+
+    const html = readFileSync(report, 'utf8');
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html.match(/src="data:image\/png;base64,/g)).toHaveLength(15); // 5 worst frames x 3
+    console.log(`[eval e2e] 5 frames: mIoU ${summary.miou} %, pixel accuracy ${summary.pixel_accuracy} %, ${String(summary.elapsed_s)} s`);
+  }, RUN_TIMEOUT_MS);
+
+  test('a label of the wrong size fails with exit 1, names the file and writes nothing', async () => {
+    const dir = path.join(tmp, 'wrong-size');
+    mkdirSync(path.join(dir, 'images'), { recursive: true });
+    mkdirSync(path.join(dir, 'labels'), { recursive: true });
+    const name = readdirSync(IMAGES).sort()[0] as string;
+    copyFileSync(path.join(IMAGES, name), path.join(dir, 'images', name));
+    const small = new PNG({ width: 100, height: 80 });
+    small.data.fill(255);
+    writeFileSync(path.join(dir, 'labels', name), PNG.sync.write(small, { colorType: 0 }));
+    const json = path.join(dir, 'out.json');
+    const run = await runEval(['--images', path.join(dir, 'images'), '--labels', path.join(dir, 'labels'), '--json', json]);
+    expect(run.code, explain(run)).toBe(1);
+    expect(run.stderr).toContain(`${path.join(dir, 'labels', name)}: label is 100x80 but its image is 480x360`);
+    expect(existsSync(json)).toBe(false);
+  }, RUN_TIMEOUT_MS);
+
+  test('a model outside models/ is handed to the worker; a corrupt one fails naming the file', async () => {
+    const model = path.join(tmp, 'broken.onnx');
+    writeFileSync(model, 'not an onnx graph');
+    const run = await runEval(['--images', IMAGES, '--labels', LABELS, '--limit', '1', '--model', model]);
+    expect(run.code, explain(run)).toBe(1);
+    expect(run.stderr).toContain(`eval: error: model is corrupt or not the one its contract describes: ${model}`);
+  }, RUN_TIMEOUT_MS);
+});

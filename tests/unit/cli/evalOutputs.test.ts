@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { renderEvalReport, escapeHtml } from '../../../cli/lib/evalReport.ts';
+import { buildEvalCsv, buildEvalJson, formatEvalText, stringifyEvalJson, type EvalRunContext } from '../../../cli/lib/evalSummary.ts';
+import type { EvalPageResult } from '../../../src/eval/evalProtocol.ts';
+
+// 3 classes. Rows = ground truth: class 0: 8 right, 2 as class 1; class 1: 5 right; class 2: absent.
+// IoU0 = 8/10 = 80 %, IoU1 = 5/7 = 71.43 %, IoU2 = null → mIoU 75.71 %, accuracy 13/15 = 86.67 %.
+const RESULT: EvalPageResult = {
+  backend: 'wasm',
+  threads: 2,
+  backendReason: 'WASM forced',
+  adapter: null,
+  modelName: 'tiny <model>',
+  classNames: ['Road', 'Car', 'Sky'],
+  classColors: [[128, 64, 128], [64, 0, 128], [128, 128, 128]],
+  voidId: 3,
+  inputSize: { width: 4, height: 3 },
+  confusion: [8, 2, 0, 0, 5, 0, 0, 0, 0],
+  frames: [
+    { file: 'a.png', miou: 70, pixelAccuracy: 80, ms: 50.12345, preprocessMs: 2, inferenceMs: 45, postprocessMs: 1, maskWidth: 4, maskHeight: 3, labelWidth: 4, labelHeight: 3 },
+    { file: 'b,c.png', miou: null, pixelAccuracy: null, ms: 60, preprocessMs: 3, inferenceMs: 55, postprocessMs: 1, maskWidth: 4, maskHeight: 3, labelWidth: 4, labelHeight: 3 },
+  ],
+  overlays: [
+    { file: 'a.png', miou: 70, pixelAccuracy: 80, image: 'data:image/png;base64,AAAA', groundTruth: 'data:image/png;base64,BBBB', prediction: 'data:image/png;base64,CCCC' },
+  ],
+  loadMs: 1000,
+  warmupMs: 200,
+  framesMs: 2500,
+  userAgent: 'HeadlessChrome',
+  crossOriginIsolated: true,
+  notices: [],
+};
+
+const CONTEXT: EvalRunContext = {
+  model: 'models/tiny.onnx',
+  contract: 'models/tiny.json',
+  images: 'imgs',
+  labels: 'lbls',
+  backendRequested: 'wasm',
+  browser: 'Chromium 1.2.3',
+  elapsedS: 12.3456,
+  created: new Date('2026-01-02T03:04:05Z'),
+};
+
+describe('buildEvalJson', () => {
+  it('reports mIoU over present classes, per-class IoU with nulls, and the confusion rows', () => {
+    const json = buildEvalJson(RESULT, CONTEXT);
+    expect(json.miou).toBeCloseTo((80 + 500 / 7) / 2, 3);
+    expect(json.pixel_accuracy).toBeCloseTo((100 * 13) / 15, 3);
+    expect(json.per_class).toEqual({ Road: 80, Car: 71.429, Sky: null });
+    expect(json.confusion).toEqual([[8, 2, 0], [0, 5, 0], [0, 0, 0]]);
+    expect(json).toMatchObject({
+      frames: 2,
+      model: 'models/tiny.onnx',
+      backend: 'wasm',
+      backend_requested: 'wasm',
+      threads: 2,
+      browser: 'Chromium 1.2.3',
+      elapsed_s: 12.346,
+      eval_s: 2.5,
+      mean_frame_miou: 70,
+      created: '2026-01-02T03:04:05.000Z',
+    });
+    expect(json.timings_ms.segment.mean).toBeCloseTo(55.062, 3);
+    expect(json.timings_ms.inference.p50).toBe(50);
+  });
+
+  it('serialises with the numeric rows on one line each', () => {
+    const text = stringifyEvalJson(buildEvalJson(RESULT, CONTEXT));
+    expect(text).toContain('"confusion": [\n    [8, 2, 0],\n    [0, 5, 0],\n    [0, 0, 0]\n  ]');
+    expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(buildEvalJson(RESULT, CONTEXT))));
+  });
+});
+
+describe('buildEvalCsv', () => {
+  it('writes one quoted-where-needed row per frame', () => {
+    expect(buildEvalCsv(RESULT)).toBe(
+      'file,miou,pixel_accuracy,ms,preprocess_ms,inference_ms,postprocess_ms\n' +
+        'a.png,70,80,50.123,2,45,1\n' +
+        '"b,c.png",,,60,3,55,1\n',
+    );
+  });
+});
+
+describe('formatEvalText', () => {
+  it('prints the class table and the headline numbers', () => {
+    const text = formatEvalText(buildEvalJson(RESULT, CONTEXT), RESULT);
+    expect(text).toMatch(/Road\s+80\.00\s+10\s+66\.7/);
+    expect(text).toMatch(/Sky\s+—\s+0/);
+    expect(text).toContain('mIoU            75.71 %  (mean over 2 of 3 classes present');
+    expect(text).toContain('pixel accuracy  86.67 %');
+    expect(text).toContain('backend         wasm, 2 threads');
+  });
+});
+
+describe('renderEvalReport', () => {
+  const html = renderEvalReport(buildEvalJson(RESULT, CONTEXT), RESULT);
+
+  it('is self-contained: inline CSS and SVG, images as data URLs, no external URL', () => {
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain('<style>');
+    expect(html).not.toMatch(/https?:\/\//);
+    expect(html).not.toMatch(/<(link|script)\b/);
+    for (const src of html.match(/src="[^"]*"/g) ?? []) expect(src).toMatch(/^src="data:image\/png;base64,/);
+  });
+
+  it('has the bar chart, the heatmap and the worst frames', () => {
+    expect(html).toContain('aria-label="IoU per class"');
+    expect(html).toContain('aria-label="confusion matrix"');
+    expect(html).toContain('ground truth Road, predicted Car: 2 px (20.0 % of the row)');
+    expect(html).toContain('data:image/png;base64,CCCC');
+    expect(html).toContain('Worst 1 frame');
+    expect(html).toContain('absent'); // Sky
+  });
+
+  it('escapes text from files and models', () => {
+    expect(html).toContain('tiny &lt;model&gt;');
+    expect(html).not.toContain('tiny <model>');
+    expect(escapeHtml(`<a href="x">'&'</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;');
+  });
+});
