@@ -33,16 +33,24 @@ DEFAULT_FRAME_DIR = ROOT.parent / "shared" / "camvid" / "val"
 
 
 class ExportWrapper(torch.nn.Module):
-    """image -> (classmap uint8 at full resolution, logits float32 at 1/4 resolution)."""
+    """image -> (classmap uint8, logits float32 at 1/4 resolution).
 
-    def __init__(self, net: DashSegNet):
+    classmap_scale "full": bilinear x4 of the logits, then ArgMax (360x480 class map, the accurate head);
+    "quarter": ArgMax of the 1/4 logits (90x120 class map, upscaled by the renderer; cheaper in the graph).
+    """
+
+    def __init__(self, net: DashSegNet, classmap_scale: str = "full"):
         super().__init__()
         self.net = net
+        self.classmap_scale = classmap_scale
 
     def forward(self, image: torch.Tensor):
         logits = self.net.forward_quarter(image)
-        full = F.interpolate(logits, size=image.shape[-2:], mode="bilinear", align_corners=False)
-        classmap = full.argmax(1).to(torch.uint8)
+        if self.classmap_scale == "full":
+            logits_for_map = F.interpolate(logits, size=image.shape[-2:], mode="bilinear", align_corners=False)
+        else:
+            logits_for_map = logits
+        classmap = logits_for_map.argmax(1).to(torch.uint8)
         return classmap, logits
 
 
@@ -73,6 +81,8 @@ def main() -> None:
     p.add_argument("--name", default="dashseg-mnv2")
     p.add_argument("--frame-dir", default=str(DEFAULT_FRAME_DIR))
     p.add_argument("--val-miou", type=float, default=None, help="recorded in the printout only")
+    p.add_argument("--classmap-scale", choices=["full", "quarter"], default="full",
+                   help="full: class map at the input size (bilinear logits); quarter: class map at 1/4")
     args = p.parse_args()
     torch.set_num_threads(2)
 
@@ -81,7 +91,7 @@ def main() -> None:
     state = torch.load(args.checkpoint, map_location="cpu")
     net.load_state_dict(state["model"] if "model" in state else state)
     net.eval()
-    wrapper = ExportWrapper(net).eval()
+    wrapper = ExportWrapper(net, args.classmap_scale).eval()
 
     onnx_path = MODELS_DIR / f"{args.name}.onnx"
     dummy = torch.zeros(1, 3, base.height, base.width)
@@ -91,6 +101,7 @@ def main() -> None:
     onnx.checker.check_model(model)
     check_ops(model)
     qh, qw = (d.dim_value for d in model.graph.output[1].type.tensor_type.shape.dim[2:])
+    classmap_hw = [d.dim_value for d in model.graph.output[0].type.tensor_type.shape.dim[1:]]
 
     raw = base.raw
     contract = {
@@ -103,7 +114,7 @@ def main() -> None:
                   "dtype": "float32", "channelOrder": raw["input"]["channelOrder"], "scale": base.scale,
                   "mean": list(base.mean), "std": list(base.std)},
         "outputs": [
-            {"name": "classmap", "kind": "classmap", "dtype": "uint8", "shape": [1, base.height, base.width]},
+            {"name": "classmap", "kind": "classmap", "dtype": "uint8", "shape": [1] + list(classmap_hw)},
             {"name": "logits", "kind": "logits", "dtype": "float32", "shape": [1, base.num_classes, qh, qw]},
         ],
         "voidId": base.void_id,

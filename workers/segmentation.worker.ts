@@ -55,9 +55,10 @@ async function loadRuntime(backend: Backend): Promise<Ort> {
 
 function resolveBareContract(session: OrtTypes.InferenceSession, modelUrl: string): ModelContract {
   const input = session.inputMetadata[0];
-  const output = session.outputMetadata[0];
+  // A peer model may have several outputs (e.g. a class map and logits): use its 4-D float logits.
+  const output = session.outputMetadata.find((o) => o.isTensor && o.shape.length === 4 && o.type === 'float32');
   if (!input?.isTensor || !output?.isTensor) {
-    throw new SegmentationError('contract-mismatch', `${modelUrl}: expected one tensor input and a tensor output`);
+    throw new SegmentationError('contract-mismatch', `${modelUrl}: without a contract JSON the model needs one tensor input and a 4-D float32 logits output [1, C, H, W]`);
   }
   const numeric = (shape: ReadonlyArray<number | string>, what: string): number[] =>
     shape.map((d, i) => {

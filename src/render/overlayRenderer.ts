@@ -34,6 +34,7 @@ export class OverlayRenderer {
   private maskTexture: THREE.DataTexture | null = null;
   private videoTexture: THREE.Texture | null = null;
   private source: DisplaySource | null = null;
+  private readonly drawingBufferSize = new THREE.Vector2();
 
   constructor(private readonly canvas: HTMLCanvasElement, palette: Uint8Array) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, powerPreference: 'high-performance', preserveDrawingBuffer: true });
@@ -158,7 +159,7 @@ export class OverlayRenderer {
   resize(): void {
     const w = Math.max(1, Math.round(this.canvas.clientWidth));
     const h = Math.max(1, Math.round(this.canvas.clientHeight));
-    const size = this.renderer.getSize(new THREE.Vector2());
+    const size = this.renderer.getSize(this.drawingBufferSize);
     if (size.x !== w || size.y !== h) this.renderer.setSize(w, h, false);
   }
 
