@@ -4,6 +4,7 @@
 import { AppShell } from './ui/appShell.ts';
 import { LiveStats, type Stage } from './ui/liveStats.ts';
 import { LogRecorder, downloadText } from './ui/logRecorder.ts';
+import { LogStore } from './ui/logStore.ts';
 import { formatHud } from './ui/hudText.ts';
 import { parseAppOptions, contractUrlFor, DEFAULT_VIDEO_URL, UrlOptionsError, type AppOptions } from './ui/urlOptions.ts';
 import { OverlayRenderer } from './render/overlayRenderer.ts';
@@ -119,7 +120,14 @@ export class DashsegApp {
     }
     document.addEventListener('visibilitychange', () => this.onVisibility());
     requestAnimationFrame((t) => this.onAnimationFrame(t));
+    const restored = await this.recorder.attachStore(await LogStore.open());
     if (this.options.record) this.recorder.start();
+    else if (restored.restoredRows > 0) {
+      // A recording from before a reload or crash: keep it exportable, and keep recording if it was.
+      if (restored.wasRecording) this.recorder.resume();
+      this.notice('log-restored', `restored ${restored.restoredRows} recorded log rows from before the page was reloaded${restored.wasRecording ? '; recording continues' : ''}`);
+    }
+    this.syncRecordButton();
     await this.loadModel();
     const o = this.options;
     if (o.camera) await this.openSource(() => new WebcamSource());
@@ -418,6 +426,10 @@ export class DashsegApp {
   private toggleRecording(): void {
     if (this.recorder.recording) this.recorder.stop();
     else this.recorder.start();
+    this.syncRecordButton();
+  }
+
+  private syncRecordButton(): void {
     this.shell.recordButton.textContent = this.recorder.recording ? '■ Stop' : '● Record log';
     this.shell.recordButton.classList.toggle('recording', this.recorder.recording);
   }
@@ -489,6 +501,8 @@ export class DashsegApp {
         };
       },
       log: () => this.recorder.all(),
+      /** Resolves when every recorded row is persisted (IndexedDB). */
+      flushLog: () => this.recorder.flush(),
       /** A copy of the mask on screen: {width, height, ids} (row-major class ids); null before the first. */
       latestMask: () => {
         const m = this.renderer?.currentMask();

@@ -1,24 +1,49 @@
 // The FPS / mIoU log the user records: per-frame rows plus a summary, downloadable as CSV and JSON.
+// Rows are also persisted (LogStore) so a reload or a crash does not lose a recording.
 
 import { FRAME_LOG_COLUMNS, summarizeLog, toCsv, type FrameLogRow, type LogSummaryContext } from '../processing/logFormat.ts';
+import type { LogStore } from './logStore.ts';
 
 export class LogRecorder {
   private rows: FrameLogRow[] = [];
   recording = false;
   startedAt: string | null = null;
+  private store: LogStore | null = null;
+
+  /** Attaches persistent storage and restores what it holds (a recording from before a reload). */
+  async attachStore(store: LogStore | null): Promise<{ restoredRows: number; wasRecording: boolean }> {
+    this.store = store;
+    if (!store) return { restoredRows: 0, wasRecording: false };
+    const saved = await store.load();
+    if (this.rows.length === 0 && saved.rows.length > 0) {
+      this.rows = saved.rows;
+      this.startedAt = saved.startedAt;
+    }
+    return { restoredRows: saved.rows.length, wasRecording: saved.recording };
+  }
 
   start(): void {
     this.rows = [];
     this.recording = true;
     this.startedAt = new Date().toISOString();
+    void this.store?.reset(this.startedAt, true);
+  }
+
+  /** Continues a recording restored from storage (rows kept). */
+  resume(): void {
+    this.recording = true;
+    void this.store?.setRecording(this.startedAt, true);
   }
 
   stop(): void {
     this.recording = false;
+    void this.store?.setRecording(this.startedAt, false);
   }
 
   add(row: FrameLogRow): void {
-    if (this.recording) this.rows.push(row);
+    if (!this.recording) return;
+    this.rows.push(row);
+    this.store?.append(row);
   }
 
   get length(): number {
@@ -27,6 +52,11 @@ export class LogRecorder {
 
   all(): readonly FrameLogRow[] {
     return this.rows;
+  }
+
+  /** Resolves once every row so far is stored. */
+  flush(): Promise<void> {
+    return this.store?.flush() ?? Promise.resolve();
   }
 
   csv(): string {
