@@ -59,6 +59,9 @@ const FATAL_CODES = new Set([
   'source-failed',
 ]);
 
+/** Codes the app raises as notices while it keeps going (a fallback, a restart). */
+const NOTICE_CODES: readonly string[] = ['webgpu-failed', 'webgpu-fallback', 'worker-restarted', 'worker-timeout', 'paused-hidden', 'log-restored'];
+
 /** No new mask for this long means inference stopped (a software WebGPU adapter takes seconds per frame). */
 function stallLimitMs(backend: 'wasm' | 'webgpu'): number {
   return backend === 'webgpu' ? 180_000 : 45_000;
@@ -109,7 +112,13 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
   const log: BrowserLog = collectBrowserLog(page, {
     ...(plan.verbose ? { verbose: true, onLine: (line: string) => progress.log(`browser: ${line}`) } : {}),
   });
-  const browserDetails = (): string[] => log.lines().slice(-15).map((l) => `browser: ${l}`);
+  // The last browser lines explain a failure; SwiftShader's "GPU stall due to ReadPixels" notes never do.
+  const browserDetails = (): string[] =>
+    log
+      .lines()
+      .filter((l) => !l.includes('GL Driver Message'))
+      .slice(-12)
+      .map((l) => `browser: ${l}`);
   page.on('crash', () => progress.log('bench: the page crashed'));
 
   // Files from disk: models outside dist/models/ and a --src video, on the context so that the
@@ -133,7 +142,14 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
    * Polls the app until `done` holds. Fails on a new fatal error, when the model is gone, or when
    * no new mask arrived for the stall limit.
    */
-  const waitUntil = async (what: string, since: string | null, done: (s: AppStats) => boolean, pollMs: number, onTick?: (s: AppStats) => void): Promise<AppStats> => {
+  const waitUntil = async (
+    what: string,
+    since: string | null,
+    done: (s: AppStats) => boolean,
+    pollMs: number,
+    onTick?: (s: AppStats) => void,
+    deadline = Infinity,
+  ): Promise<AppStats> => {
     let lastFrames = -1;
     let lastProgressAt = Date.now();
     for (;;) {
@@ -146,7 +162,9 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
       }
       const fresh = errorKey(s.lastError) !== since ? s.lastError : null;
       if (fresh && FATAL_CODES.has(fresh.code)) fail(`${describe(fresh)} (${fresh.code})`);
+      if (fresh) warn(`${fresh.code}: ${describe(fresh)}`);
       if (!s.ready) fail(fresh ? describe(fresh) : `the model is not loaded (${what})`);
+      if (!s.source) fail(s.lastError ? `no video: ${describe(s.lastError)}` : `no video source (${what})`);
       onTick?.(s);
       if (done(s)) return s;
       if (s.frames !== lastFrames) {
@@ -156,7 +174,7 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
         const seconds = Math.round(stallLimitMs(plan.backend) / 1000);
         fail(`inference stopped while ${what}: no new mask for ${seconds} s${s.lastError ? `; the app reports ${s.lastError.code}: ${describe(s.lastError)}` : ''}`);
       }
-      await sleep(pollMs);
+      await sleep(Math.max(0, Math.min(pollMs, deadline - Date.now())));
     }
   };
 
@@ -166,21 +184,27 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
   progress.update('bench: loading the app…', true);
   try {
     await page.goto(`${server.url}/?${query.toString()}`, { waitUntil: 'load', timeout: 60_000 });
+    // Started: the model runs and the video plays, or the model failed, or a fatal error (notices such
+    // as a WebGPU fallback do not count).
     await page.waitForFunction(
-      () => {
+      ([fatal, notices]) => {
         const d = (window as unknown as { dashseg?: Automation }).dashseg;
         if (!d) return false;
         const s = d.stats();
-        return s.ready || s.lastError !== null;
+        if (s.ready && s.source !== null) return true;
+        const code = s.lastError?.code;
+        return code !== undefined && (fatal.includes(code) || (!s.ready && !notices.includes(code)));
       },
-      undefined,
+      [[...FATAL_CODES], NOTICE_CODES] as const,
       { timeout: 180_000, polling: 250 },
     );
   } catch (err) {
-    fail(`the app did not start: ${(err as Error).message.split('\n')[0]}`);
+    const s = await readStats(page).catch(() => null);
+    fail(`the app did not start: ${(err as Error).message.split('\n')[0]}${s?.lastError ? `; the app reports ${s.lastError.code}: ${describe(s.lastError)}` : ''}`);
   }
   const initial = await readStats(page);
   if (!initial.ready) fail(initial.lastError ? describe(initial.lastError) : 'the model did not load');
+  if (initial.lastError && FATAL_CODES.has(initial.lastError.code)) fail(`${describe(initial.lastError)} (${initial.lastError.code})`);
   const hardwareConcurrency = await page.evaluate(() => navigator.hardwareConcurrency).catch(() => null);
 
   // ---- rounds ----
@@ -206,7 +230,7 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
     const loadError = errorKey(loaded.lastError) !== before ? loaded.lastError : null;
     if (!loaded.ready) fail(loadError ? describe(loadError) : `${model.name} did not load`);
     if (loadError) warn(`${model.name}: ${loadError.code}: ${describe(loadError)}`);
-    if (plan.backend === 'webgpu' && loaded.backend !== 'webgpu') warn(`${model.name} runs on ${loaded.backend ?? '?'}: ${loaded.backendReason ?? ''}`);
+    if (plan.backend === 'webgpu' && loaded.backend !== 'webgpu' && !loadError) warn(`${model.name} runs on ${loaded.backend ?? '?'}: ${loaded.backendReason ?? ''}`);
     const since = errorKey(loaded.lastError);
 
     const warmupUntil = Date.now() + plan.warmupSeconds * 1000;
@@ -222,7 +246,7 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
     await waitUntil('measuring', since, () => Date.now() >= windowEnd, 1000, (s) => {
       const left = Math.max(0, Math.ceil((windowEnd - Date.now()) / 1000));
       progress.update(`${prefix} · measuring · ${left} s left · ${s.fps.toFixed(1)} fps · latency p50 ${s.latencyP50Ms?.toFixed(0) ?? '—'} ms`);
-    });
+    }, windowEnd);
     const end = await page.evaluate(() => {
       const d = (window as unknown as { dashseg: Automation }).dashseg;
       d.stopRecording();
