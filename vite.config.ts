@@ -21,6 +21,9 @@ const ORT_RUNTIME_FILE = /^ort-wasm-simd-threaded(\.asyncify|\.jsep)?\.(mjs|wasm
 
 export default defineConfig({
   root,
+  // Two real pages (index.html, eval.html); an unknown path is a 404, not index.html, so a missing
+  // model or video is reported as missing.
+  appType: 'mpa',
   server: {
     host: '127.0.0.1',
     port: 5173,

@@ -27,6 +27,7 @@ export async function fetchBytes(
     throw new SegmentationError('model-not-found', `could not fetch ${url}: ${(err as Error).message}`);
   }
   if (!response.ok) throw new SegmentationError('model-not-found', `${url}: HTTP ${response.status} ${response.statusText}`);
+  if (isHtml(response)) throw new SegmentationError('model-not-found', `${url}: the server answered with an HTML page, not a model file (wrong URL?)`);
   const total = Number(response.headers.get('content-length')) || undefined;
   if (!response.body) return new Uint8Array(await response.arrayBuffer());
   const reader = response.body.getReader();
@@ -48,6 +49,10 @@ export async function fetchBytes(
   return bytes;
 }
 
+function isHtml(response: Response): boolean {
+  return (response.headers.get('content-type') ?? '').startsWith('text/html');
+}
+
 export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>);
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -60,7 +65,8 @@ export async function loadContract(url: string, optional = false): Promise<Model
   } catch (err) {
     throw new SegmentationError('model-not-found', `could not fetch contract ${url}: ${(err as Error).message}`);
   }
-  if (optional && response.status === 404) return null;
+  // Static hosts with a single-page fallback answer a missing file with index.html.
+  if (optional && (response.status === 404 || (response.ok && isHtml(response)))) return null;
   if (!response.ok) throw new SegmentationError('model-not-found', `contract ${url}: HTTP ${response.status}`);
   let json: unknown;
   try {
