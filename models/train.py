@@ -48,6 +48,7 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--seed", type=int, default=20261125)
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--resume", action="store_true", help="continue from models/runs/<run>/last.pt")
+    p.add_argument("--resume-from", default="", help="continue from this checkpoint instead (e.g. models/checkpoints/dashseg-mnv2-last.pt)")
     p.add_argument("--max-minutes", type=float, default=0, help="stop cleanly after this many minutes (0 = no limit)")
     p.add_argument("--backend", default="gloo", help="torch.distributed backend under torchrun")
     p.add_argument("--train-limit", type=int, default=0, help="use only the first N training frames (smoke tests)")
@@ -124,8 +125,11 @@ def main() -> None:
     run_dir = MODELS_DIR / "runs" / args.run
     run_dir.mkdir(parents=True, exist_ok=True)
     start_epoch, best_miou = 0, -1.0
-    if args.resume and (run_dir / "last.pt").exists():
-        state = torch.load(run_dir / "last.pt", map_location="cpu")
+    resume_path = Path(args.resume_from) if args.resume_from else run_dir / "last.pt"
+    if args.resume_from and not resume_path.exists():
+        sys.exit(f"--resume-from {resume_path}: no such checkpoint")
+    if (args.resume or args.resume_from) and resume_path.exists():
+        state = torch.load(resume_path, map_location="cpu")
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         start_epoch, best_miou = state["epoch"] + 1, state["best_miou"]
@@ -133,7 +137,7 @@ def main() -> None:
         np.random.set_state(state["np_random"])
         torch.set_rng_state(state["torch_random"])
         if is_main:
-            print(f"resumed {run_dir / 'last.pt'}: epoch {start_epoch}, best val mIoU {best_miou:.2f}")
+            print(f"resumed {resume_path}: epoch {start_epoch}, best val mIoU {best_miou:.2f}")
     elif args.resume and is_main:
         print(f"no {run_dir / 'last.pt'} yet: starting fresh")
     if distributed:
