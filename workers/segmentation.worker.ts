@@ -119,6 +119,9 @@ async function init(
     session = await ort.InferenceSession.create(bytes, {
       executionProviders: [decision.backend],
       graphOptimizationLevel: 'all',
+      // ORT's thread pool spin-waits between runs by default; on a 2-core laptop that steals the
+      // cores from frame preprocessing and the render thread, so idle threads sleep instead.
+      ...(options.spinWait ? {} : { extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } }),
       ...(decision.backend === 'webgpu' && contractOutput ? { preferredOutputLocation: { [contractOutput.name]: 'gpu-buffer' as const } } : {}),
     });
   } catch (err) {

@@ -15,6 +15,8 @@ export interface SegmentationInitOptions {
   readonly ortBaseUrl: string;
   /** Overrides the automatic WASM thread count (bench experiments); undefined = automatic. */
   readonly wasmThreads?: number;
+  /** Let ORT's thread pool spin-wait between runs (its default); off unless benchmarking it. */
+  readonly spinWait?: boolean;
 }
 
 export type InitStage = 'probe-adapter' | 'load-runtime' | 'download-model' | 'create-session' | 'warm-up';

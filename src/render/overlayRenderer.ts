@@ -37,7 +37,7 @@ export class OverlayRenderer {
   private readonly drawingBufferSize = new THREE.Vector2();
 
   constructor(private readonly canvas: HTMLCanvasElement, palette: Uint8Array) {
-    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, powerPreference: 'high-performance', preserveDrawingBuffer: true });
+    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, powerPreference: 'high-performance' });
     // Raw pass-through: video and palette colours are already display values.
     this.renderer.outputColorSpace = THREE.LinearSRGBColorSpace;
     this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
