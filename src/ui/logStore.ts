@@ -1,6 +1,6 @@
 // Persists the recorded log rows in IndexedDB as they come, so a recording survives errors, worker
-// restarts and page reloads, and can still be exported afterwards. Writes are batched (one
-// transaction per flush) to keep the per-frame cost to an array push.
+// restarts and page reloads, and can still be exported afterwards. Each row is written as it comes
+// (IndexedDB commits small transactions off the main thread), so nothing waits in memory.
 
 import type { FrameLogRow } from '../processing/logFormat.ts';
 
@@ -31,9 +31,7 @@ function done(tx: IDBTransaction): Promise<void> {
 }
 
 export class LogStore {
-  private pending: FrameLogRow[] = [];
   private flushing: Promise<void> = Promise.resolve();
-  private timer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(private readonly db: IDBDatabase) {}
 
@@ -60,42 +58,39 @@ export class LogStore {
     return { rows, startedAt: meta?.startedAt ?? null, recording: meta?.recording ?? false };
   }
 
-  /** A new recording replaces the stored one. */
-  async reset(startedAt: string | null, recording: boolean): Promise<void> {
-    clearTimeout(this.timer);
-    this.pending = [];
-    await this.flushing;
+  /**
+   * A new recording replaces the stored one. The clearing transaction is created now, so IndexedDB
+   * orders it before the rows the new recording appends right after.
+   */
+  reset(startedAt: string | null, recording: boolean): Promise<void> {
     const tx = this.db.transaction([ROWS, META], 'readwrite');
     tx.objectStore(ROWS).clear();
     tx.objectStore(META).put({ startedAt, recording }, 'session');
-    await done(tx);
+    return this.track(done(tx));
   }
 
-  async setRecording(startedAt: string | null, recording: boolean): Promise<void> {
-    await this.flush();
+  setRecording(startedAt: string | null, recording: boolean): Promise<void> {
     const tx = this.db.transaction(META, 'readwrite');
     tx.objectStore(META).put({ startedAt, recording }, 'session');
-    await done(tx);
+    return this.track(done(tx));
   }
 
+  /** Stores a row at once (its own small transaction), so a crash or reload loses nothing. */
   append(row: FrameLogRow): void {
-    this.pending.push(row);
-    if (this.timer === undefined) this.timer = setTimeout(() => void this.flush(), 500);
+    const tx = this.db.transaction(ROWS, 'readwrite');
+    tx.objectStore(ROWS).add(row);
+    void this.track(done(tx));
   }
 
-  /** Writes pending rows now; resolves when they are stored. */
+  /** Chains a write so flush() waits for it; a failed write is reported, not fatal (rows stay in memory). */
+  private track(write: Promise<void>): Promise<void> {
+    const settled = write.catch((err: unknown) => console.warn(`[dashseg] log not persisted: ${(err as Error).message}`));
+    this.flushing = this.flushing.then(() => settled);
+    return settled;
+  }
+
+  /** Resolves when every row appended so far is stored. */
   flush(): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const rows = this.pending;
-    this.pending = [];
-    if (rows.length === 0) return this.flushing;
-    this.flushing = this.flushing.then(async () => {
-      const tx = this.db.transaction(ROWS, 'readwrite');
-      const store = tx.objectStore(ROWS);
-      for (const row of rows) store.add(row);
-      await done(tx);
-    });
     return this.flushing;
   }
 }

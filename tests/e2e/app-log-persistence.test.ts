@@ -34,8 +34,9 @@ describe('log persistence', () => {
       await page.goto(`${server().url}/?record=1`);
       await waitFor(page, 'the app API', async () => (await page.evaluate(() => 'dashseg' in window)), 30_000);
       await waitFor(page, '5 recorded rows', async () => (await api((d) => d.log().length)) >= 5, 120_000);
-      await api((d) => d.flushLog());
+      // Rows seen now, then wait until at least those are stored (recording goes on meanwhile).
       const before = await api((d) => d.log().map((r) => `${r.frameIndex}@${r.time}`));
+      await api((d) => d.flushLog());
       expect(before.length).toBeGreaterThanOrEqual(5);
 
       await page.goto(`${server().url}/`);
