@@ -5,10 +5,11 @@
 // builds and serves the app (vite preview) and drives it (cli/bench/runner.ts); the numbers are
 // reduced in cli/bench/summary.ts and printed as a table (cli/bench/format.ts).
 
-import path from 'node:path';
 import { PROJECT_ROOT } from '../tools/browser/build.ts';
 import { checkOutputPath, writeFileAtomic } from './lib/atomicWrite.ts';
-import { CliError, runCli } from './lib/errors.ts';
+import { cliPaths } from './lib/cliPaths.ts';
+import { runCli } from './lib/errors.ts';
+import { InterruptGuard, INTERRUPTED_EXIT_CODE } from './lib/interrupt.ts';
 import { formatDuration, ProgressLine } from './lib/progress.ts';
 import { BENCH_USAGE, parseBenchArgs } from './bench/args.ts';
 import { backendText, formatBenchTable, formatEnvironment } from './bench/format.ts';
@@ -19,21 +20,8 @@ import { runBench, type BenchRun } from './bench/runner.ts';
 import { compareFigures, ratioJson, runJson, summarizeRounds, type BenchEnvironment, type BenchJson, type NamedFigures } from './bench/summary.ts';
 
 // `npm run bench` runs in the project root; relative paths are meant from where npm was started.
-const cwd = process.env['npm_lifecycle_event'] === 'bench' && process.env['INIT_CWD'] ? process.env['INIT_CWD'] : process.cwd();
-function show(absolute: string): string {
-  const rel = path.relative(cwd, absolute);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : absolute;
-}
-const paths: PathContext = { projectRoot: PROJECT_ROOT, fromCwd: (p) => path.resolve(cwd, p), show };
-
-let interrupted = false;
-function checkInterrupted(): void {
-  if (interrupted) throw new CliError('interrupted');
-}
-const cleanups: (() => Promise<unknown>)[] = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length) await cleanups.pop()?.().catch(() => undefined);
-}
+const { fromCwd, show } = cliPaths('bench');
+const paths: PathContext = { projectRoot: PROJECT_ROOT, fromCwd, show };
 
 async function main(): Promise<number> {
   const started = performance.now();
@@ -58,20 +46,10 @@ async function main(): Promise<number> {
       `${options.backend}${options.threads ? ` x${options.threads} threads` : ''} · ${options.rounds} round${options.rounds === 1 ? '' : 's'} of ${perRound} per model`,
   );
 
-  const onSignal = (): void => {
-    if (interrupted) return;
-    interrupted = true;
-    progress.clear();
-    process.stderr.write('bench: interrupted\n');
-    void cleanUp();
-    setTimeout(() => process.exit(130), 5000).unref();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  let run: BenchRun;
-  try {
-    run = await runBench(
+  const guard = new InterruptGuard('bench', progress);
+  guard.listen();
+  const run: BenchRun | null = await guard.run(() =>
+    runBench(
       {
         models,
         video,
@@ -82,16 +60,10 @@ async function main(): Promise<number> {
         warmupSeconds: options.warmupSeconds,
         verbose: options.verbose,
       },
-      { progress, cleanups, checkInterrupted },
-    );
-  } catch (err) {
-    if (interrupted) return 130;
-    throw err;
-  } finally {
-    await cleanUp();
-    progress.clear();
-  }
-  if (interrupted) return 130;
+      { progress, cleanups: guard.cleanups, checkInterrupted: guard.checkInterrupted },
+    ),
+  );
+  if (run === null) return INTERRUPTED_EXIT_CODE;
 
   const named: NamedFigures[] = models.map((m, i) => ({
     model: m.name,

@@ -5,7 +5,6 @@
 // disk by playwright's route(). Then Node prints the table and writes --json/--csv/--report.
 
 import path from 'node:path';
-import type { Browser } from 'playwright-core';
 import {
   EVAL_PAGE_GLOBAL,
   EVAL_PROGRESS_FUNCTION,
@@ -15,17 +14,18 @@ import {
   type EvalProgress,
 } from '../src/eval/evalProtocol.ts';
 import { collectBrowserLog, type BrowserLog } from '../tools/browser/browserLog.ts';
-import { BuildError, PROJECT_ROOT } from '../tools/browser/build.ts';
-import { launchChromium } from '../tools/browser/chromium.ts';
-import { startPreviewServer, type PreviewServer } from '../tools/browser/previewServer.ts';
+import { PROJECT_ROOT } from '../tools/browser/build.ts';
 import { routedUrlPath, routeLocalFiles } from '../tools/browser/routeFiles.ts';
 import { checkDistinctOutputs, checkOutputPath, writeFilesAtomic, type OutputFile } from './lib/atomicWrite.ts';
+import { serveAppInChromium, type BrowserRunControl } from './lib/browserApp.ts';
+import { cliPaths } from './lib/cliPaths.ts';
 import { CliError, runCli } from './lib/errors.ts';
 import { DEFAULT_MODEL, EVAL_USAGE, parseEvalArgs } from './lib/evalOptions.ts';
 import { renderEvalReport } from './lib/evalReport.ts';
 import { buildEvalCsv, buildEvalJson, formatEvalText, stringifyEvalJson } from './lib/evalSummary.ts';
 import { pairLabelledFolders, type LabelledFrame } from './lib/labelledFolders.ts';
 import { describeModelFailure, readContractFile, resolveModelFiles, type ModelFiles } from './lib/modelFiles.ts';
+import { InterruptGuard, INTERRUPTED_EXIT_CODE } from './lib/interrupt.ts';
 import { formatDuration, ProgressLine } from './lib/progress.ts';
 
 /** URL prefix under which the page gets the frames (and a model outside models/) from disk. */
@@ -34,25 +34,7 @@ const ROUTE_PREFIX = '/__eval__/';
 const REPORT_WORST_FRAMES = 5;
 
 // `npm run eval` runs in the project root; relative paths are meant from where npm was started.
-const cwd = process.env['npm_lifecycle_event'] === 'eval' && process.env['INIT_CWD'] ? process.env['INIT_CWD'] : process.cwd();
-const fromCwd = (p: string): string => path.resolve(cwd, p);
-/** Paths as the user sees them: relative to the working folder when inside it. */
-function show(absolute: string): string {
-  const rel = path.relative(cwd, absolute);
-  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : absolute;
-}
-
-/** Set by Ctrl-C / SIGTERM; the run stops at the next step. */
-let interrupted = false;
-function checkInterrupted(): void {
-  if (interrupted) throw new CliError('interrupted');
-}
-
-/** Browser, server and routes to release however the run ends (also on Ctrl-C). */
-const cleanups: (() => Promise<unknown>)[] = [];
-async function cleanUp(): Promise<void> {
-  while (cleanups.length) await cleanups.pop()?.().catch(() => undefined);
-}
+const { fromCwd, show } = cliPaths('eval');
 
 interface PageRun {
   readonly outcome: EvalPageOutcome;
@@ -66,29 +48,11 @@ async function runInBrowser(
   model: ModelFiles,
   backend: 'wasm' | 'webgpu',
   worstFrames: number,
-  progress: ProgressLine,
+  control: BrowserRunControl,
   verbose: boolean,
 ): Promise<PageRun> {
-  progress.update('eval: checking the build…', true);
-  let server: PreviewServer;
-  try {
-    server = await startPreviewServer({ log: (line) => progress.update(`eval: ${line}`, true) });
-  } catch (err) {
-    if (err instanceof BuildError) throw new CliError(`could not build the app: ${err.message}`);
-    throw new CliError(`could not start vite preview: ${(err as Error).message}`);
-  }
-  cleanups.push(() => server.close());
-  checkInterrupted();
-
-  progress.update('eval: starting headless Chromium…', true);
-  let browser: Browser;
-  try {
-    browser = await launchChromium({ headless: true, webgpu: backend === 'webgpu' });
-  } catch (err) {
-    throw new CliError(`could not start Chromium: ${(err as Error).message}`);
-  }
-  cleanups.push(() => browser.close());
-  checkInterrupted();
+  const { progress, checkInterrupted } = control;
+  const { server, browser } = await serveAppInChromium('eval', backend, control);
   const context = await browser.newContext();
   const page = await context.newPage();
   const log = collectBrowserLog(page, {
@@ -208,31 +172,12 @@ async function main(): Promise<number> {
   const limited = pairing.frames.length < pairing.available ? ` (first ${pairing.frames.length} of ${pairing.available}, --limit)` : '';
   progress.log(`eval: ${pairing.frames.length} frame${pairing.frames.length === 1 ? '' : 's'}${limited} · model ${show(model.onnx)} · backend ${flags.backend}`);
 
-  // Ctrl-C: close the browser and the server (the server runs in its own process group, so the
-  // terminal's SIGINT does not reach it), then exit 130. Whatever the run was awaiting fails once
-  // the browser is gone; that failure is not reported.
-  const onSignal = (): void => {
-    if (interrupted) return;
-    interrupted = true;
-    progress.clear();
-    process.stderr.write('eval: interrupted\n');
-    void cleanUp();
-    setTimeout(() => process.exit(130), 5000).unref();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
-
-  let run: PageRun;
-  try {
-    run = await runInBrowser(pairing.frames, model, flags.backend, flags.report ? REPORT_WORST_FRAMES : 0, progress, flags.verbose);
-  } catch (err) {
-    if (interrupted) return 130;
-    throw err;
-  } finally {
-    await cleanUp();
-    progress.clear();
-  }
-  if (interrupted) return 130;
+  // Ctrl-C: close the browser and the server, then exit 130 (see InterruptGuard).
+  const guard = new InterruptGuard('eval', progress);
+  guard.listen();
+  const control: BrowserRunControl = { progress, cleanups: guard.cleanups, checkInterrupted: guard.checkInterrupted };
+  const run = await guard.run(() => runInBrowser(pairing.frames, model, flags.backend, flags.report ? REPORT_WORST_FRAMES : 0, control, flags.verbose));
+  if (run === null) return INTERRUPTED_EXIT_CODE;
 
   const { outcome } = run;
   if (!outcome.ok) {

@@ -210,11 +210,13 @@ export interface BenchJson {
 
 export const MIB = 1024 * 1024;
 
-function round3(value: number | null): number | null {
+/** Rounded to 3 decimals for JSON; null for null and non-finite values. */
+export function round3(value: number | null): number | null {
   return value === null || !Number.isFinite(value) ? null : Math.round(value * 1000) / 1000;
 }
 
-function mib(bytes: number | null): number | null {
+/** Bytes → MiB (3 decimals) for JSON. */
+export function mib(bytes: number | null): number | null {
   return bytes === null ? null : round3(bytes / MIB);
 }
 

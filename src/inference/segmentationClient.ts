@@ -24,8 +24,9 @@ export class SegmentationClientError extends Error {
   }
 }
 
-/** Reads the code that the worker put in the error name (see SegmentationError). */
-export function errorCode(err: unknown): SegmentationErrorCode | null {
+/** The code of a client error, or the one the worker put in the error name (see SegmentationError). */
+export function errorCode(err: unknown): SegmentationClientError['code'] | null {
+  if (err instanceof SegmentationClientError) return err.code;
   const name = (err as { name?: unknown } | null)?.name;
   return typeof name === 'string' && /^[a-z-]+$/.test(name) ? (name as SegmentationErrorCode) : null;
 }
@@ -40,7 +41,11 @@ interface WorkerHandle {
 function startWorker(): WorkerHandle {
   const worker = new Worker(new URL('../../workers/segmentation.worker.ts', import.meta.url), { type: 'module', name: 'segmentation' });
   const crashed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (e) => reject(new SegmentationClientError('worker-crashed', `segmentation worker crashed: ${e.message || 'unknown error'}`)));
+    worker.addEventListener('error', (e) => {
+      // Handled here (the worker is restarted): not reported again as an uncaught error of the page.
+      e.preventDefault();
+      reject(new SegmentationClientError('worker-crashed', `segmentation worker crashed: ${e.message || 'unknown error'}`));
+    });
   });
   crashed.catch(() => undefined); // observed by segment() through Promise.race
   return { worker, api: Comlink.wrap<SegmentationWorkerApi>(worker), crashed };
