@@ -330,7 +330,10 @@ export class DashsegApp {
     frame.done?.();
     const code = errorCode(err) ?? 'inference-failed';
     if (code === 'busy') return;
-    this.fail(code, `frame ${frame.frameIndex}: ${(err as Error).message}`);
+    const message = `frame ${frame.frameIndex}: ${(err as Error).message}`;
+    // The client has already replaced the worker for these: the app carries on, so it is a notice.
+    if (code === 'worker-timeout' || code === 'worker-crashed' || code === 'webgpu-failed') this.notice(code, `${message}; the worker was restarted and segmentation continues`);
+    else this.fail(code, message);
   }
 
   private onAnimationFrame(now: number): void {
