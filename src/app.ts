@@ -342,9 +342,10 @@ export class DashsegApp {
     if (!renderer) return;
     if (!this.synced || !this.shownSnapshot) renderer.setDisplaySource(this.source?.display() ?? null);
     renderer.resize();
-    const { renderMs } = renderer.render();
+    const drawn = renderer.render();
     const stats = this.stats;
-    if (stats) {
+    if (stats && drawn) {
+      const { renderMs } = drawn;
       stats.renderFps.tick(now);
       stats.recordStage('renderMs', renderMs);
       const pending = this.pending;
