@@ -6,7 +6,7 @@ import { LiveStats, type Stage } from './ui/liveStats.ts';
 import { LogRecorder, downloadText } from './ui/logRecorder.ts';
 import { LogStore } from './ui/logStore.ts';
 import { formatHud } from './ui/hudText.ts';
-import { parseAppOptions, contractUrlFor, DEFAULT_VIDEO_URL, UrlOptionsError, type AppOptions } from './ui/urlOptions.ts';
+import { parseAppOptions, contractUrlFor, DEFAULT_VIDEO_URL, MODEL_CHOICES, UrlOptionsError, type AppOptions } from './ui/urlOptions.ts';
 import { OverlayRenderer } from './render/overlayRenderer.ts';
 import { SegmentationClient, errorCode } from './inference/segmentationClient.ts';
 import { FrameScheduler } from './inference/frameScheduler.ts';
@@ -101,7 +101,13 @@ export class DashsegApp {
       onRecord: () => this.toggleRecording(),
       onDownloadCsv: () => downloadText(this.recorder.csv(), `dashseg-log-${stamp()}.csv`, 'text/csv'),
       onDownloadJson: () => downloadText(this.recorder.json(this.summaryContext()), `dashseg-log-${stamp()}.json`, 'application/json'),
-    });
+      onModel: (url) => {
+        // A model switch reloads the page with ?model= (the recorded log is kept in IndexedDB).
+        const params = new URLSearchParams(location.search);
+        params.set('model', url);
+        location.search = params.toString();
+      },
+    }, MODEL_CHOICES, DashsegApp.modelFromSearch(search));
     try {
       this.options = parseAppOptions(search);
     } catch (err) {
@@ -110,6 +116,14 @@ export class DashsegApp {
     }
     this.setSynced(this.options.synced);
     this.shell.syncedToggle.checked = this.options.synced;
+  }
+
+  private static modelFromSearch(search: string): string {
+    try {
+      return parseAppOptions(search).model;
+    } catch {
+      return MODEL_CHOICES[0]?.url ?? '';
+    }
   }
 
   async start(): Promise<void> {

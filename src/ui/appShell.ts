@@ -16,6 +16,7 @@ export interface ShellCallbacks {
   onRecord(): void;
   onDownloadCsv(): void;
   onDownloadJson(): void;
+  onModel(url: string): void;
 }
 
 function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, children: (Node | string)[] = []): HTMLElementTagNameMap[K] {
@@ -33,7 +34,7 @@ export class AppShell {
   private readonly legend: HTMLDivElement;
   readonly syncedToggle: HTMLInputElement;
 
-  constructor(root: HTMLElement, private readonly cb: ShellCallbacks) {
+  constructor(root: HTMLElement, private readonly cb: ShellCallbacks, models: readonly { label: string; url: string }[] = [], currentModel = '') {
     const fileInput = el('input', { type: 'file', accept: 'video/*', hidden: true });
     fileInput.addEventListener('change', () => {
       const file = fileInput.files?.[0];
@@ -53,6 +54,12 @@ export class AppShell {
       return b;
     };
     this.recordButton = button('● Record log', () => cb.onRecord(), 'record');
+    const modelSelect = el('select', { id: 'model', title: 'Model' });
+    const known = models.some((m) => m.url === currentModel);
+    for (const m of known || !currentModel ? models : [...models, { label: currentModel, url: currentModel }]) {
+      modelSelect.append(el('option', { value: m.url, textContent: `Model: ${m.label}`, selected: m.url === currentModel }));
+    }
+    modelSelect.addEventListener('change', () => cb.onModel(modelSelect.value));
     this.recordInfo = el('span', { className: 'record-info', id: 'record-info' });
     const toolbar = el('div', { className: 'toolbar' }, [
       el('strong', { textContent: 'dashseg' }),
@@ -60,6 +67,7 @@ export class AppShell {
       button('Webcam', () => cb.onWebcam(), 'source-webcam'),
       button('Open video…', () => fileInput.click(), 'source-file'),
       button('Open labelled folder…', () => folderInput.click(), 'source-folder'),
+      modelSelect,
       fileInput,
       folderInput,
       el('span', { className: 'spacer' }),

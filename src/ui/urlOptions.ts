@@ -5,6 +5,12 @@ import { BACKEND_REQUESTS, type BackendRequest } from '../inference/backendChoic
 import type { SequencePace } from '../capture/labelledSequenceSource.ts';
 
 export const DEFAULT_MODEL_URL = '/models/dashseg-mnv2.onnx';
+
+/** The shipped models, offered in the toolbar (same weights; see models/README.md). */
+export const MODEL_CHOICES: readonly { readonly label: string; readonly url: string }[] = [
+  { label: 'accurate (class map at 480x360)', url: DEFAULT_MODEL_URL },
+  { label: 'fast (class map at 120x90)', url: '/models/dashseg-mnv2-fast.onnx' },
+];
 export const DEFAULT_VIDEO_URL = '/samples/solidWhiteRight.mp4';
 
 export interface AppOptions {
