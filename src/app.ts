@@ -80,6 +80,8 @@ export class DashsegApp {
   private wasmThreads: number | undefined;
   private reloading: Promise<void> = Promise.resolve();
   private hiddenSince: number | null = null;
+  /** Noted on the next log row: a gap (hidden tab) or a recovery, so the FPS log shows why. */
+  private pendingLogEvent: string | null = null;
 
   constructor(root: HTMLElement, search: string) {
     this.shell = new AppShell(root, {
@@ -346,8 +348,12 @@ export class DashsegApp {
     if (code === 'busy') return;
     const message = `frame ${frame.frameIndex}: ${(err as Error).message}`;
     // The client has already replaced the worker for these: the app carries on, so it is a notice.
-    if (code === 'worker-timeout' || code === 'worker-crashed' || code === 'webgpu-failed') this.notice(code, `${message}; the worker was restarted and segmentation continues`);
-    else this.fail(code, message);
+    if (code === 'worker-timeout' || code === 'worker-crashed' || code === 'webgpu-failed') {
+      this.notice(code, `${message}; the worker was restarted and segmentation continues`);
+      this.pendingLogEvent = `${code}: worker restarted`;
+    } else {
+      this.fail(code, message);
+    }
   }
 
   private onAnimationFrame(now: number): void {
@@ -393,7 +399,9 @@ export class DashsegApp {
       latencyMs,
       backend: this.client?.info.backend ?? 'none',
       ...(p.score ? { miou: p.score.miou, pixelAccuracy: p.score.pixelAccuracy } : {}),
+      ...(this.pendingLogEvent ? { event: this.pendingLogEvent } : {}),
     };
+    this.pendingLogEvent = null;
     this.frameCounter++;
     this.recorder.add(row);
   }
@@ -457,7 +465,9 @@ export class DashsegApp {
     this.source?.setPaused(hidden);
     if (hidden) this.hiddenSince = performance.now();
     else if (this.hiddenSince !== null) {
-      this.notice('paused-hidden', `inference paused for ${((performance.now() - this.hiddenSince) / 1000).toFixed(1)} s while the tab was hidden`);
+      const message = `inference paused for ${((performance.now() - this.hiddenSince) / 1000).toFixed(1)} s while the tab was hidden`;
+      this.notice('paused-hidden', message);
+      this.pendingLogEvent = message;
       this.hiddenSince = null;
     }
   }

@@ -23,13 +23,15 @@ export interface FrameLogRow {
   /** Per-frame scores (percent) when a label exists for the frame. */
   readonly miou?: number | null;
   readonly pixelAccuracy?: number | null;
+  /** What happened just before this frame, e.g. a pause while the tab was hidden or a worker restart. */
+  readonly event?: string | null;
 }
 
 export type FrameLogColumn = keyof FrameLogRow;
 
 export const FRAME_LOG_COLUMNS: readonly FrameLogColumn[] = [
   'time', 'frameIndex', 'mediaTimeS', 'captureMs', 'preprocessMs', 'inferenceMs', 'postprocessMs',
-  'uploadMs', 'renderMs', 'latencyMs', 'backend', 'miou', 'pixelAccuracy',
+  'uploadMs', 'renderMs', 'latencyMs', 'backend', 'miou', 'pixelAccuracy', 'event',
 ];
 
 export const STAGE_COLUMNS = [
