@@ -5,7 +5,9 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { AppPage, artifactPath } from './helpers/appPage.ts';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
 import { classesCovering, maskAgreement } from './helpers/masks.ts';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../tools/browser/index.ts';
 
 const server = useAppServer();
 
@@ -88,5 +90,13 @@ describe('WebGPU on SwiftShader (--enable-unsafe-webgpu)', () => {
     writeFileSync(artifactPath('webgpu-vs-wasm.json'), JSON.stringify(report, null, 2));
     console.log(`[webgpu] adapter ${JSON.stringify(gpu.adapter)}; inference webgpu ${report.webgpuInferenceMs?.toFixed(0)} ms vs wasm ${report.wasmInferenceMs?.toFixed(0)} ms; class maps agree on ${(100 * agreement).toFixed(4)} % of ${gpuMask.ids.length} pixels`);
     expect(agreement).toBeGreaterThanOrEqual(0.995);
+    // The sequence's first frame is the golden frame of models/export.py: the WebGPU class map also
+    // matches PyTorch's (the same parity bar as the Node/WASM golden test).
+    const golden = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'tests', 'fixtures', 'golden', 'dashseg-mnv2', 'golden.json'), 'utf8')) as { frame: string };
+    expect(golden.frame).toBe('camvid-val/images/0016E5_07959.png');
+    const goldenIds = new Uint8Array(readFileSync(path.join(PROJECT_ROOT, 'tests', 'fixtures', 'golden', 'dashseg-mnv2', 'classmap.u8')));
+    const goldenAgreement = maskAgreement(gpuMask, { width: gpuMask.width, height: gpuMask.height, ids: goldenIds });
+    console.log(`[webgpu] class map vs PyTorch golden: ${(100 * goldenAgreement).toFixed(4)} %`);
+    expect(goldenAgreement).toBeGreaterThanOrEqual(0.999);
   }, 480_000);
 });
