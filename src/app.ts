@@ -16,7 +16,7 @@ import { WebcamSource } from './capture/webcamSource.ts';
 import { LabelledSequenceSource, loadSequenceManifest, sequenceFromFiles, type SequenceManifest } from './capture/labelledSequenceSource.ts';
 import { buildLegend, buildPalette, PALETTE_SIZE } from './processing/palette.ts';
 import { GROUP_IDS, type GroupId, type ModelContract } from './processing/modelContract.ts';
-import { resizeNearestU8 } from './processing/preprocess.ts';
+import { APP_RESIZE_MODE, resizeNearestU8 } from './processing/preprocess.ts';
 import type { FrameLogRow } from './processing/logFormat.ts';
 import type { SegmentationResult } from '../workers/segmentationProtocol.ts';
 import type { BackendRequest } from './inference/backendChoice.ts';
@@ -277,7 +277,9 @@ export class DashsegApp {
     if (!client) throw new Error('no model');
     const t0 = performance.now();
     const groundTruth = frame.loadGroundTruth?.().then((gt) => ({ gt, error: null as unknown }), (error: unknown) => ({ gt: null, error }));
-    const image = await frame.take();
+    // The model sees the whole frame stretched to its input (APP_RESIZE_MODE), so resize at capture.
+    const size = APP_RESIZE_MODE === 'stretch' ? client.info.inputSize : undefined;
+    const image = await frame.take(size);
     const snapshot = this.synced ? await frame.snapshot() : null;
     const captureMs = performance.now() - t0;
     const recycled = this.recycledMask;

@@ -11,9 +11,18 @@ export interface GroundTruth {
   readonly source: string;
 }
 
+export interface FrameSize {
+  readonly width: number;
+  readonly height: number;
+}
+
 export interface CapturedFrame extends FrameMeta {
-  /** Makes the transferable copy the worker receives; called only for frames the scheduler accepts. */
-  readonly take: () => Promise<ImageBitmap | VideoFrame>;
+  /**
+   * Makes the transferable copy the worker receives; called only for frames the scheduler accepts.
+   * With `size`, the copy is already resized (stretched) to it, so only model-sized pixels cross
+   * to the worker and no full-size GPU readback happens there.
+   */
+  readonly take: (size?: FrameSize) => Promise<ImageBitmap | VideoFrame>;
   /** A copy to display with its mask (synced mode); the caller closes it. */
   readonly snapshot: () => Promise<ImageBitmap>;
   /** Ground-truth label of this frame, when the source has one. */
@@ -65,8 +74,12 @@ export interface FrameSource {
   dispose(): void;
 }
 
-/** A transferable copy of what a video element shows now; VideoFrame when available (no readback). */
-export async function grabVideoFrame(video: HTMLVideoElement, mediaTime: number): Promise<ImageBitmap | VideoFrame> {
+/**
+ * A transferable copy of what a video element shows now. Resized to `size` when given (measured on
+ * this 2-core machine: worker preprocessing 50 ms -> 1.3 ms, capture 5 ms); else a VideoFrame.
+ */
+export async function grabVideoFrame(video: HTMLVideoElement, mediaTime: number, size?: FrameSize): Promise<ImageBitmap | VideoFrame> {
+  if (size) return createImageBitmap(video, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'low' });
   if (typeof VideoFrame !== 'undefined') {
     return new VideoFrame(video, { timestamp: Math.round(mediaTime * 1e6) });
   }

@@ -193,7 +193,10 @@ export class LabelledSequenceSource implements FrameSource {
       frameIndex: i,
       mediaTime: i / this.manifest.fps,
       name: ref.name,
-      take: () => createImageBitmap(bitmap),
+      take: (size) =>
+        size && (size.width !== bitmap.width || size.height !== bitmap.height)
+          ? createImageBitmap(bitmap, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'low' })
+          : createImageBitmap(bitmap),
       snapshot: () => createImageBitmap(bitmap),
       ...(labelLoader
         ? {

@@ -89,7 +89,7 @@ export class VideoFileSource implements FrameSource {
         capturedAt: performance.now(),
         frameIndex: this.frameIndex++,
         mediaTime,
-        take: () => grabVideoFrame(video, mediaTime),
+        take: (size) => grabVideoFrame(video, mediaTime, size),
         snapshot: () => createImageBitmap(video),
       });
       void now;

@@ -55,7 +55,7 @@ export class WebcamSource implements FrameSource {
           capturedAt: performance.now(),
           frameIndex: this.frameIndex++,
           mediaTime,
-          take: () => grabVideoFrame(video, mediaTime),
+          take: (size) => grabVideoFrame(video, mediaTime, size),
           snapshot: () => createImageBitmap(video),
         });
       },
