@@ -85,3 +85,14 @@ export async function grabVideoFrame(video: HTMLVideoElement, mediaTime: number,
   }
   return createImageBitmap(video);
 }
+
+/** The frame a video element (file or camera) shows now, captured lazily when the app takes it. */
+export function videoElementFrame(video: HTMLVideoElement, frameIndex: number, mediaTime: number): CapturedFrame {
+  return {
+    capturedAt: performance.now(),
+    frameIndex,
+    mediaTime,
+    take: (size) => grabVideoFrame(video, mediaTime, size),
+    snapshot: () => createImageBitmap(video),
+  };
+}

@@ -2,7 +2,7 @@
 
 import {
   SourceError,
-  grabVideoFrame,
+  videoElementFrame,
   type FrameSource,
   type FrameSourceHandlers,
 } from './frameSource.ts';
@@ -84,14 +84,7 @@ export class VideoFileSource implements FrameSource {
       if (this.disposed) return;
       this.callbackId = video.requestVideoFrameCallback(onFrame);
       if (this.paused) return;
-      const mediaTime = metadata.mediaTime;
-      handlers.onFrame({
-        capturedAt: performance.now(),
-        frameIndex: this.frameIndex++,
-        mediaTime,
-        take: (size) => grabVideoFrame(video, mediaTime, size),
-        snapshot: () => createImageBitmap(video),
-      });
+      handlers.onFrame(videoElementFrame(video, this.frameIndex++, metadata.mediaTime));
       void now;
     };
     this.callbackId = video.requestVideoFrameCallback(onFrame);

@@ -2,7 +2,7 @@
 // animation frame while the video advances.
 
 import { Camera } from '@mediapipe/camera_utils';
-import { SourceError, grabVideoFrame, type FrameSource, type FrameSourceHandlers } from './frameSource.ts';
+import { SourceError, videoElementFrame, type FrameSource, type FrameSourceHandlers } from './frameSource.ts';
 import type { DisplaySource } from '../render/overlayRenderer.ts';
 
 export function describeCameraError(err: unknown): SourceError {
@@ -50,14 +50,7 @@ export class WebcamSource implements FrameSource {
     this.camera = new Camera(video, {
       onFrame: async () => {
         if (this.paused || this.disposed) return;
-        const mediaTime = video.currentTime;
-        handlers.onFrame({
-          capturedAt: performance.now(),
-          frameIndex: this.frameIndex++,
-          mediaTime,
-          take: (size) => grabVideoFrame(video, mediaTime, size),
-          snapshot: () => createImageBitmap(video),
-        });
+        handlers.onFrame(videoElementFrame(video, this.frameIndex++, video.currentTime));
       },
       width: 1280,
       height: 720,
