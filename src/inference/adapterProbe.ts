@@ -21,7 +21,8 @@ export function hasWebGpuApi(): boolean {
   return typeof navigator !== 'undefined' && 'gpu' in navigator && (navigator as { gpu?: unknown }).gpu != null;
 }
 
-export async function probeWebGpuAdapter(timeoutMs = 5000): Promise<AdapterSummary | null> {
+// 15 s: under heavy load a SwiftShader adapter took longer than 5 s to answer (bench fell back to WASM).
+export async function probeWebGpuAdapter(timeoutMs = 15_000): Promise<AdapterSummary | null> {
   if (!hasWebGpuApi()) return null;
   const gpu = (navigator as unknown as { gpu: GpuLike }).gpu;
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -7,32 +7,12 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../../tools/browser/index.ts';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
+import { waitForStats } from './helpers/pagePolling.ts';
 
 const server = useAppServer();
 
 /** Matches a request by its path only (a glob would also match the page URL's ?model=... query). */
 const path = (pathname: string) => (url: URL): boolean => url.pathname === pathname;
-
-interface Stats {
-  ready: boolean;
-  frames: number;
-  source: { kind: string } | null;
-  lastError: { code: string; message: string; at: string } | null;
-}
-
-async function stats(page: Page): Promise<Stats> {
-  return page.evaluate(() => (window as unknown as { dashseg: { stats(): Stats } }).dashseg.stats());
-}
-
-async function waitFor<T>(page: Page, what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read().catch(() => undefined);
-    if (v !== undefined && ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(v)}`);
-    await page.waitForTimeout(300);
-  }
-}
 
 async function open(context: BrowserContext, query: string): Promise<Page> {
   const page = await context.newPage();
@@ -50,12 +30,12 @@ describe('bad input', () => {
     const context = await browser().newContext();
     try {
       const page = await open(context, '?src=/samples/does-not-exist.mp4');
-      const s = await waitFor(page, 'an error', () => stats(page), (v) => v.lastError !== null);
+      const s = await waitForStats(page, 'an error', (v) => v.lastError !== null);
       expect(s.lastError?.code).toBe('video-unsupported');
       expect(s.lastError?.message).toContain('does-not-exist.mp4');
       expect(await page.locator('#banner').textContent()).toContain('does-not-exist.mp4');
       await page.click('#source-sample');
-      const after = await waitFor(page, 'frames from the sample', () => stats(page), (v) => v.frames >= 3);
+      const after = await waitForStats(page, 'frames from the sample', (v) => v.frames >= 3);
       expect(after.source?.kind).toBe('video-file');
     } finally {
       await context.close();
@@ -67,12 +47,12 @@ describe('bad input', () => {
     try {
       await context.route(path('/uploads/notes.mp4'), (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'this is not a video\n'.repeat(100) }));
       const page = await open(context, '?src=/uploads/notes.mp4');
-      const s = await waitFor(page, 'an error', () => stats(page), (v) => v.lastError !== null);
+      const s = await waitForStats(page, 'an error', (v) => v.lastError !== null);
       expect(s.lastError?.code).toMatch(/^video-(unsupported|decode)$/);
       expect(s.lastError?.message).toContain('notes.mp4');
       // The page still answers and the picker still works.
       await page.click('#source-sample');
-      await waitFor(page, 'frames from the sample', () => stats(page), (v) => v.frames >= 3);
+      await waitForStats(page, 'frames from the sample', (v) => v.frames >= 3);
     } finally {
       await context.close();
     }
@@ -82,11 +62,11 @@ describe('bad input', () => {
     const context = await browser().newContext();
     try {
       const page = await open(context, '?model=/models/nope.onnx');
-      const s = await waitFor(page, 'an error', () => stats(page), (v) => v.lastError !== null);
+      const s = await waitForStats(page, 'an error', (v) => v.lastError !== null);
       expect(s.lastError?.code).toBe('model-not-found');
       expect(s.lastError?.message).toContain('/models/nope.onnx');
       expect(s.ready).toBe(false);
-      await waitFor(page, 'the video source', () => stats(page), (v) => v.source?.kind === 'video-file');
+      await waitForStats(page, 'the video source', (v) => v.source?.kind === 'video-file');
     } finally {
       await context.close();
     }
@@ -98,7 +78,7 @@ describe('bad input', () => {
       await context.route(path('/broken/model.onnx'), (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: Buffer.from('garbage, not protobuf'.repeat(50)) }));
       await context.route(path('/broken/model.json'), (route) => route.fulfill({ status: 404, body: 'not found' }));
       const page = await open(context, '?model=/broken/model.onnx');
-      const s = await waitFor(page, 'an error', () => stats(page), (v) => v.lastError !== null);
+      const s = await waitForStats(page, 'an error', (v) => v.lastError !== null);
       expect(s.lastError?.code).toBe('model-corrupt');
       expect(s.lastError?.message).toContain('/broken/model.onnx');
     } finally {
@@ -114,7 +94,7 @@ describe('bad input', () => {
       await context.route(path('/tampered/dashseg-mnv2.onnx'), (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: bytes }));
       await context.route(path('/tampered/dashseg-mnv2.json'), (route) => route.fulfill({ status: 200, contentType: 'application/json', body: contractText() }));
       const page = await open(context, '?model=/tampered/dashseg-mnv2.onnx');
-      const s = await waitFor(page, 'an error', () => stats(page), (v) => v.lastError !== null);
+      const s = await waitForStats(page, 'an error', (v) => v.lastError !== null);
       expect(s.lastError?.code).toBe('model-corrupt');
       expect(s.lastError?.message).toMatch(/sha256/);
     } finally {
@@ -130,7 +110,7 @@ describe('bad input', () => {
       await context.route(path('/renamed/dashseg-mnv2.onnx'), (route) => route.fulfill({ status: 200, contentType: 'application/octet-stream', body: modelBytes() }));
       await context.route(path('/renamed/dashseg-mnv2.json'), (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(contract) }));
       const page = await open(context, '?model=/renamed/dashseg-mnv2.onnx');
-      const s = await waitFor(page, 'an error', () => stats(page), (v) => v.lastError !== null);
+      const s = await waitForStats(page, 'an error', (v) => v.lastError !== null);
       expect(s.lastError?.code).toBe('contract-mismatch');
       expect(s.lastError?.message).toContain('segmentation');
     } finally {
@@ -142,7 +122,7 @@ describe('bad input', () => {
     const context = await browser().newContext();
     try {
       const page = await open(context, '?bakend=wasm');
-      const s = await waitFor(page, 'an error', () => stats(page), (v) => v.lastError !== null);
+      const s = await waitForStats(page, 'an error', (v) => v.lastError !== null);
       expect(s.lastError?.code).toBe('bad-url-option');
       expect(s.lastError?.message).toContain('bakend');
     } finally {

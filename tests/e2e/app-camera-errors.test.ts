@@ -3,37 +3,19 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
+import { waitForStats } from './helpers/pagePolling.ts';
 
 const server = useAppServer();
 
-interface Stats {
-  frames: number;
-  source: { kind: string } | null;
-  lastError: { code: string; message: string } | null;
-}
-
-const stats = (page: Page): Promise<Stats> =>
-  page.evaluate(() => (window as unknown as { dashseg: { stats(): Stats } }).dashseg.stats());
-
-async function waitFor(page: Page, what: string, ok: (s: Stats) => boolean, timeoutMs = 90_000): Promise<Stats> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const s = await stats(page).catch(() => null);
-    if (s && ok(s)) return s;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last stats: ${JSON.stringify(s)}`);
-    await page.waitForTimeout(300);
-  }
-}
-
 async function cameraFails(page: Page, url: string, code: string, words: RegExp): Promise<void> {
   await page.goto(`${url}/?camera=1`);
-  const s = await waitFor(page, 'a camera error', (v) => v.lastError !== null);
+  const s = await waitForStats(page, 'a camera error', (v) => v.lastError !== null);
   expect(s.lastError?.code).toBe(code);
   expect(s.lastError?.message).toMatch(words);
   expect(await page.locator('#banner').textContent()).toMatch(words);
   // The app is still usable: the sample clip plays and gets segmented.
   await page.click('#source-sample');
-  const after = await waitFor(page, 'frames from the sample after the camera error', (v) => v.frames >= 3);
+  const after = await waitForStats(page, 'frames from the sample after the camera error', (v) => v.frames >= 3);
   expect(after.source?.kind).toBe('video-file');
 }
 

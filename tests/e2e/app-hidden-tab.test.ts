@@ -3,6 +3,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
+import { pollUntil } from './helpers/pagePolling.ts';
 
 const server = useAppServer();
 
@@ -12,14 +13,8 @@ interface Api {
 }
 const api = <T>(page: Page, fn: (d: Api) => T): Promise<T> => page.evaluate(`(${fn.toString()})(window.dashseg)`) as Promise<T>;
 
-async function waitFrames(page: Page, n: number, timeoutMs = 90_000): Promise<number> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const frames = await api(page, (d) => d.stats().frames).catch(() => 0);
-    if (frames >= n) return frames;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} frames (have ${frames})`);
-    await page.waitForTimeout(300);
-  }
+function waitFrames(page: Page, n: number, timeoutMs = 90_000): Promise<number> {
+  return pollUntil(page, `${n} frames`, () => api(page, (d) => d.stats().frames), (f) => f >= n, timeoutMs);
 }
 
 /** Headless tabs are never hidden by themselves: override document.hidden and fire the event. */

@@ -4,6 +4,7 @@
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
+import { pollUntil } from './helpers/pagePolling.ts';
 
 const server = useAppServer();
 
@@ -12,14 +13,6 @@ interface Api {
   log(): { frameIndex: number; time: string }[];
   flushLog(): Promise<void>;
   summary(): { summary: { frames: number } };
-}
-
-async function waitFor(page: Page, what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await page.waitForTimeout(300);
-  }
 }
 
 describe('log persistence', () => {
@@ -32,16 +25,16 @@ describe('log persistence', () => {
       const api = <T>(fn: (d: Api) => T | Promise<T>): Promise<T> =>
         page.evaluate(`(${fn.toString()})(window.dashseg)`) as Promise<T>;
       await page.goto(`${server().url}/?record=1`);
-      await waitFor(page, 'the app API', async () => (await page.evaluate(() => 'dashseg' in window)), 30_000);
-      await waitFor(page, '5 recorded rows', async () => (await api((d) => d.log().length)) >= 5, 120_000);
+      await pollUntil(page, 'the app API', async () => (await page.evaluate(() => 'dashseg' in window)), (v) => v, 30_000);
+      await pollUntil(page, '5 recorded rows', async () => (await api((d) => d.log().length)) >= 5, (v) => v, 120_000);
       // Rows seen now, then wait until at least those are stored (recording goes on meanwhile).
       const before = await api((d) => d.log().map((r) => `${r.frameIndex}@${r.time}`));
       await api((d) => d.flushLog());
       expect(before.length).toBeGreaterThanOrEqual(5);
 
       await page.goto(`${server().url}/`);
-      await waitFor(page, 'the app API after reload', async () => (await page.evaluate(() => 'dashseg' in window)), 30_000);
-      await waitFor(page, 'restored rows', async () => (await api((d) => d.log().length)) >= before.length, 30_000);
+      await pollUntil(page, 'the app API after reload', async () => (await page.evaluate(() => 'dashseg' in window)), (v) => v, 30_000);
+      await pollUntil(page, 'restored rows', async () => (await api((d) => d.log().length)) >= before.length, (v) => v, 30_000);
       const after = await api((d) => d.log().map((r) => `${r.frameIndex}@${r.time}`));
       expect(after.slice(0, before.length)).toEqual(before);
       const stats = await api((d) => d.stats());
