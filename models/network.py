@@ -5,6 +5,14 @@ context    1x1 projection, then 3x3 depthwise-separable convs with dilation 1,1,
            1x1, identity-initialised as in the paper (the module starts as an identity map)
 fusion     FCN-style: upsample x2, concat the 1/8 tap, 3x3 DW-sep conv; upsample x2, concat the 1/4 tap
 head       1x1 classifier at 1/4 resolution; bilinear x4 upsampling (align_corners=False) to the input
+
+Two architectures share this code (ARCHITECTURES):
+  "os16"  the accurate net above: front-end features[0..13] (96 ch at 1/16), separable fusion at 1/4.
+  "lite"  the fast net: features[1] downsamples (stride 2 moved from features[2]'s depthwise conv into
+          features[1]'s, so the expansion to 96 channels runs at 1/4 instead of 1/2, same pretrained weights),
+          front-end cut at features[0..10] (64 ch at 1/16), and a linear fusion at 1/4: the 1x1 projection of
+          the 1/8 features is applied before the x2 upsampling (bilinear upsampling and a 1x1 conv commute),
+          added to a 1x1 projection of the 1/4 tap, then one 3x3 depthwise conv.
 """
 from __future__ import annotations
 
@@ -67,22 +75,53 @@ class ContextModule(nn.Module):
         return self.layers(x)
 
 
+ARCHITECTURES = ("os16", "lite")
+
+
+class LinearFusion(nn.Module):
+    """relu(bn(up(W8 * coarse) + W4 * fine)), then a 3x3 depthwise conv: the same map as a 1x1 conv of the
+    concatenation [up(coarse), fine], but the coarse projection runs at the coarse resolution."""
+
+    def __init__(self, coarse_ch: int, fine_ch: int, out_ch: int):
+        super().__init__()
+        self.coarse = nn.Conv2d(coarse_ch, out_ch, 1, bias=False)
+        self.fine = nn.Conv2d(fine_ch, out_ch, 1, bias=False)
+        self.bn = nn.BatchNorm2d(out_ch)
+        self.refine = conv_bn_relu(out_ch, out_ch, 3, groups=out_ch)
+
+    def forward(self, coarse: torch.Tensor, fine: torch.Tensor) -> torch.Tensor:
+        up = F.interpolate(self.coarse(coarse), size=fine.shape[-2:], mode="bilinear", align_corners=False)
+        return self.refine(F.relu(self.bn(up + self.fine(fine))))
+
+
 class DashSegNet(nn.Module):
     def __init__(self, num_classes: int, context_channels: int = 128, fuse8_channels: int = 96,
-                 fuse4_channels: int = 64, pretrained: bool = True):
+                 fuse4_channels: int = 64, pretrained: bool = True, arch: str = "os16"):
         super().__init__()
-        features = build_mobilenet_v2_features(14)
+        if arch not in ARCHITECTURES:
+            raise ValueError(f"unknown architecture {arch!r}; expected one of {ARCHITECTURES}")
+        self.arch = arch
+        lite = arch == "lite"
+        blocks = 11 if lite else 14
+        features = build_mobilenet_v2_features(blocks)
         if pretrained:
             load_int8_conv_weights(features)
+        if lite:
+            features[1].conv[0].stride = (2, 2)  # depthwise 3x3 of features[1] now downsamples ...
+            features[2].conv[2].stride = (1, 1)  # ... and features[2]'s depthwise no longer does
         self.stem_to_4 = features[:4]     # 24 ch, stride 4
         self.stage_to_8 = features[4:7]   # 32 ch, stride 8
-        self.stage_to_16 = features[7:14] # 96 ch, stride 16
-        self.context_in = conv_bn_relu(96, context_channels)
+        self.stage_to_16 = features[7:blocks]  # 96 ch (os16) or 64 ch (lite), stride 16
+        self.context_in = conv_bn_relu(64 if lite else 96, context_channels)
         self.context = ContextModule(context_channels)
         self.skip8 = conv_bn_relu(32, 32)
         self.fuse8 = separable_bn_relu(context_channels + 32, fuse8_channels)
-        self.skip4 = conv_bn_relu(24, 24)
-        self.fuse4 = separable_bn_relu(fuse8_channels + 24, fuse4_channels)
+        if lite:
+            fuse4_channels = 32
+            self.fuse4_linear = LinearFusion(fuse8_channels, 24, fuse4_channels)
+        else:
+            self.skip4 = conv_bn_relu(24, 24)
+            self.fuse4 = separable_bn_relu(fuse8_channels + 24, fuse4_channels)
         self.classifier = nn.Conv2d(fuse4_channels, num_classes, 1)
 
     def backbone_parameters(self):
@@ -101,6 +140,8 @@ class DashSegNet(nn.Module):
         c = self.context(self.context_in(f16))
         y = F.interpolate(c, size=f8.shape[-2:], mode="bilinear", align_corners=False)
         y = self.fuse8(torch.cat([y, self.skip8(f8)], 1))
+        if self.arch == "lite":
+            return self.classifier(self.fuse4_linear(y, f4))
         y = F.interpolate(y, size=f4.shape[-2:], mode="bilinear", align_corners=False)
         y = self.fuse4(torch.cat([y, self.skip4(f4)], 1))
         return self.classifier(y)
@@ -108,6 +149,15 @@ class DashSegNet(nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """Logits at the input resolution."""
         return F.interpolate(self.forward_quarter(x), size=x.shape[-2:], mode="bilinear", align_corners=False)
+
+
+def load_matching_weights(model: nn.Module, state: dict) -> List[str]:
+    """Copies every tensor of state whose name and shape match model's; returns the names copied."""
+    own = model.state_dict()
+    matched = {k: v for k, v in state.items() if k in own and own[k].shape == v.shape}
+    own.update(matched)
+    model.load_state_dict(own)
+    return sorted(matched)
 
 
 def count_parameters(model: nn.Module) -> int:

@@ -27,7 +27,7 @@ from camvid_dataset import (AugmentConfig, DatasetError, LabelledFrames, augment
                             load_labelled_folder, log_balanced_weights, normalise)
 from contract import load_contract_base  # noqa: E402
 from metrics import accumulate_confusion, iou_per_class, mean_iou, pixel_accuracy  # noqa: E402
-from network import DashSegNet, count_macs, count_parameters  # noqa: E402
+from network import ARCHITECTURES, DashSegNet, count_macs, count_parameters, load_matching_weights  # noqa: E402
 
 MODELS_DIR = Path(__file__).resolve().parent
 DEFAULT_DATA = MODELS_DIR.parent.parent / "shared" / "camvid"
@@ -44,6 +44,9 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--crop", default="320x448", help="HxW training crop")
     p.add_argument("--scale", default="0.5,2.0", help="random scale range")
+    p.add_argument("--arch", choices=ARCHITECTURES, default="os16", help="os16: accurate; lite: fast (see network.py)")
+    p.add_argument("--init-from", default="",
+                   help="start from the tensors of this checkpoint whose names and shapes match (e.g. the os16 net for lite)")
     p.add_argument("--no-pretrained", action="store_true", help="train the front-end from scratch")
     p.add_argument("--seed", type=int, default=20261125)
     p.add_argument("--threads", type=int, default=2)
@@ -117,7 +120,7 @@ def main() -> None:
 
     weights = torch.tensor(log_balanced_weights(class_frequencies(train.labels, contract.num_classes)),
                            dtype=torch.float32, device=device)
-    model = DashSegNet(contract.num_classes, pretrained=not args.no_pretrained).to(device)
+    model = DashSegNet(contract.num_classes, pretrained=not args.no_pretrained, arch=args.arch).to(device)
     groups = [{"params": list(model.backbone_parameters()), "lr_scale": args.backbone_lr_scale},
               {"params": list(model.head_parameters()), "lr_scale": 1.0}]
     optimizer = torch.optim.AdamW(groups, lr=args.lr, weight_decay=args.weight_decay)
@@ -128,7 +131,8 @@ def main() -> None:
     resume_path = Path(args.resume_from) if args.resume_from else run_dir / "last.pt"
     if args.resume_from and not resume_path.exists():
         sys.exit(f"--resume-from {resume_path}: no such checkpoint")
-    if (args.resume or args.resume_from) and resume_path.exists():
+    resumed = bool(args.resume or args.resume_from) and resume_path.exists()
+    if resumed:
         state = torch.load(resume_path, map_location="cpu")
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
@@ -140,12 +144,20 @@ def main() -> None:
             print(f"resumed {resume_path}: epoch {start_epoch}, best val mIoU {best_miou:.2f}")
     elif args.resume and is_main:
         print(f"no {run_dir / 'last.pt'} yet: starting fresh")
+    if args.init_from and not resumed:
+        init_path = Path(args.init_from)
+        if not init_path.exists():
+            sys.exit(f"--init-from {init_path}: no such checkpoint")
+        init_state = torch.load(init_path, map_location="cpu")
+        copied = load_matching_weights(model, init_state.get("model", init_state))
+        if is_main:
+            print(f"initialised {len(copied)} of {len(model.state_dict())} tensors from {init_path}")
     if distributed:
         model = torch.nn.parallel.DistributedDataParallel(model)
     net = model.module if distributed else model
 
     if is_main:
-        print(f"DashSegNet: {count_parameters(net) / 1e6:.3f} M params, "
+        print(f"DashSegNet ({args.arch}): {count_parameters(net) / 1e6:.3f} M params, "
               f"{count_macs(net, contract.height, contract.width) / 1e9:.3f} GMACs at {contract.height}x{contract.width}; "
               f"train {len(train.names)} val {len(val.names)}; world {world}; device {device}")
         (run_dir / "args.json").write_text(json.dumps(vars(args), indent=2))
