@@ -24,7 +24,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from contract import load_contract_base  # noqa: E402
 from camvid_dataset import normalise  # noqa: E402
-from network import DashSegNet, count_macs, count_parameters  # noqa: E402
+from network import ARCHITECTURES, DashSegNet, count_macs, count_parameters  # noqa: E402
 
 MODELS_DIR = Path(__file__).resolve().parent
 ROOT = MODELS_DIR.parent
@@ -36,7 +36,8 @@ class ExportWrapper(torch.nn.Module):
     """image -> (classmap uint8, logits float32 at 1/4 resolution).
 
     classmap_scale "full": bilinear x4 of the logits, then ArgMax (360x480 class map, the accurate head);
-    "quarter": ArgMax of the 1/4 logits (90x120 class map, upscaled by the renderer; cheaper in the graph).
+    "half": bilinear x2 of the logits, then ArgMax (180x240 class map, upscaled by the renderer);
+    "quarter": ArgMax of the 1/4 logits (90x120 class map, upscaled by the renderer; cheapest in the graph).
     """
 
     def __init__(self, net: DashSegNet, classmap_scale: str = "full"):
@@ -48,6 +49,9 @@ class ExportWrapper(torch.nn.Module):
         logits = self.net.forward_quarter(image)
         if self.classmap_scale == "full":
             logits_for_map = F.interpolate(logits, size=image.shape[-2:], mode="bilinear", align_corners=False)
+        elif self.classmap_scale == "half":
+            half = (image.shape[-2] // 2, image.shape[-1] // 2)
+            logits_for_map = F.interpolate(logits, size=half, mode="bilinear", align_corners=False)
         else:
             logits_for_map = logits
         classmap = logits_for_map.argmax(1).to(torch.uint8)
@@ -81,14 +85,17 @@ def main() -> None:
     p.add_argument("--name", default="dashseg-mnv2")
     p.add_argument("--frame-dir", default=str(DEFAULT_FRAME_DIR))
     p.add_argument("--val-miou", type=float, default=None, help="recorded in the printout only")
-    p.add_argument("--classmap-scale", choices=["full", "quarter"], default="full",
-                   help="full: class map at the input size (bilinear logits); quarter: class map at 1/4")
+    p.add_argument("--classmap-scale", choices=["full", "half", "quarter"], default="full",
+                   help="full: class map at the input size (bilinear logits); half / quarter: at 1/2 / 1/4")
+    p.add_argument("--arch", choices=ARCHITECTURES, default=None,
+                   help="network architecture; default: the one recorded in the checkpoint (os16 if none)")
     args = p.parse_args()
     torch.set_num_threads(2)
 
     base = load_contract_base()
-    net = DashSegNet(base.num_classes, pretrained=False)
     state = torch.load(args.checkpoint, map_location="cpu")
+    arch = args.arch or state.get("args", {}).get("arch", "os16")
+    net = DashSegNet(base.num_classes, pretrained=False, arch=arch)
     net.load_state_dict(state["model"] if "model" in state else state)
     net.eval()
     wrapper = ExportWrapper(net, args.classmap_scale).eval()
@@ -152,6 +159,7 @@ def main() -> None:
     params = count_parameters(net)
     macs = count_macs(net, base.height, base.width)
     print(f"wrote {onnx_path} ({onnx_path.stat().st_size / 1e6:.2f} MB), {contract_path}, {golden}/")
+    print(f"architecture {arch}, class map {'x'.join(str(v) for v in classmap_hw)}")
     print(f"params {params / 1e6:.3f} M, {macs / 1e9:.3f} GMACs at {base.height}x{base.width}"
           + (f", val mIoU {args.val_miou:.2f}" if args.val_miou is not None else ""))
 

@@ -182,11 +182,12 @@ export class DashsegApp {
     this.contract = info.contract;
     this.stats = new LiveStats(info.classes, info.contract.voidId);
     // A result or error of a scheduler that reloadModel() has replaced is dropped.
-    const scheduler: FrameScheduler<FrameWork, CapturedFrame> = new FrameScheduler<FrameWork, CapturedFrame>(
-      (frame) => this.segmentFrame(frame),
-      (r) => (this.scheduler === scheduler ? this.onResult(r.meta, r.result) : this.discardResult(r.meta, r.result)),
-      (err, frame) => (this.scheduler === scheduler ? this.onSegmentError(err, frame) : frame.done?.()),
-    );
+    const scheduler: FrameScheduler<FrameWork, CapturedFrame> = new FrameScheduler<FrameWork, CapturedFrame>({
+      run: (frame) => this.segmentFrame(frame),
+      onResult: (r) => (this.scheduler === scheduler ? this.onResult(r.meta, r.result) : this.discardResult(r.meta, r.result)),
+      onError: (err, frame) => (this.scheduler === scheduler ? this.onSegmentError(err, frame) : frame.done?.()),
+      onDrop: (frame) => frame.done?.(),
+    });
     this.scheduler = scheduler;
     this.updatePalette();
     this.shell.setLegend(buildLegend(info.contract), this.visibleGroups);
@@ -207,6 +208,7 @@ export class DashsegApp {
       const oldScheduler = this.scheduler;
       const oldClient = this.client;
       this.scheduler = null; // onFrame drops frames until the new model runs
+      oldScheduler?.clearWaiting();
       for (let waited = 0; oldScheduler?.busy && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
       this.client = null;
       this.stats = null;
@@ -260,16 +262,18 @@ export class DashsegApp {
     this.source = next;
     this.sourceEnded = false;
     this.stats?.resetAccuracy();
+    this.scheduler?.clearWaiting();
     this.scheduler?.resetCounters();
     if (this.lastError && this.lastError.code !== 'bad-url-option') this.shell.clearMessage();
   }
 
   private onFrame(frame: CapturedFrame): void {
     if (!this.scheduler || document.hidden) {
+      this.scheduler?.clearWaiting();
       frame.done?.();
       return;
     }
-    if (!this.scheduler.offer(frame)) frame.done?.();
+    this.scheduler.offer(frame);
   }
 
   private async segmentFrame(frame: CapturedFrame): Promise<FrameWork> {

@@ -27,6 +27,22 @@ export function fitScale(videoW: number, videoH: number, canvasW: number, canvas
   return videoAspect > canvasAspect ? [1, canvasAspect / videoAspect] : [videoAspect / canvasAspect, 1];
 }
 
+/**
+ * Drawing-buffer size for a canvas of cssW x cssH CSS pixels: the device-pixel size (dpr capped at 2),
+ * shrunk so that the letterboxed video rectangle has no more pixels than the video itself. More
+ * pixels than the source add no detail (the mask is coarser still), and with software GL every
+ * pixel costs CPU on the render thread; the browser scales the canvas to its CSS size.
+ */
+export function drawingBufferSize(videoW: number, videoH: number, cssW: number, cssH: number, dpr: number): [number, number] {
+  const ratio = Math.min(2, dpr > 0 ? dpr : 1);
+  const fullW = Math.max(1, Math.round(cssW * ratio));
+  const fullH = Math.max(1, Math.round(cssH * ratio));
+  if (videoW <= 0 || videoH <= 0) return [fullW, fullH];
+  const [sx] = fitScale(videoW, videoH, fullW, fullH);
+  const k = Math.min(1, videoW / (fullW * sx));
+  return [Math.max(1, Math.round(fullW * k)), Math.max(1, Math.round(fullH * k))];
+}
+
 export class OverlayRenderer {
   readonly renderer: THREE.WebGLRenderer;
   private readonly scene = new THREE.Scene();
@@ -47,7 +63,7 @@ export class OverlayRenderer {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, powerPreference: 'high-performance' });
     // Raw pass-through: video and palette colours are already display values.
     this.renderer.outputColorSpace = THREE.LinearSRGBColorSpace;
-    this.renderer.setPixelRatio(Math.min(2, window.devicePixelRatio || 1));
+    this.renderer.setPixelRatio(1); // resize() sets the drawing buffer in device pixels
     this.paletteTexture = new THREE.DataTexture(new Uint8Array(PALETTE_SIZE * 4), PALETTE_SIZE, 1, THREE.RGBAFormat, THREE.UnsignedByteType);
     this.configureNearest(this.paletteTexture);
     this.setPalette(palette);
@@ -182,10 +198,10 @@ export class OverlayRenderer {
     return [s.image.width, s.image.height];
   }
 
-  /** Matches the drawing buffer to the canvas's CSS size. */
+  /** Matches the drawing buffer to the canvas's CSS size and the source's resolution (drawingBufferSize). */
   resize(): void {
-    const w = Math.max(1, Math.round(this.canvas.clientWidth));
-    const h = Math.max(1, Math.round(this.canvas.clientHeight));
+    const [vw, vh] = this.source ? this.sourceSize() : [0, 0];
+    const [w, h] = drawingBufferSize(vw, vh, this.canvas.clientWidth, this.canvas.clientHeight, window.devicePixelRatio || 1);
     const size = this.renderer.getSize(this.drawingBufferSize);
     if (size.x !== w || size.y !== h) {
       this.renderer.setSize(w, h, false);

@@ -12,47 +12,78 @@ function deferred<T>() {
 }
 
 const meta = (i: number): FrameMeta => ({ capturedAt: i, frameIndex: i, mediaTime: null });
+const settle = () => new Promise((r) => setTimeout(r, 0));
+
+function harness() {
+  const runs: { index: number; d: ReturnType<typeof deferred<string>> }[] = [];
+  const results: number[] = [];
+  const errors: number[] = [];
+  const drops: number[] = [];
+  const s = new FrameScheduler<string>({
+    run: (m) => {
+      const d = deferred<string>();
+      runs.push({ index: m.frameIndex, d });
+      return d.promise;
+    },
+    onResult: (r) => results.push(r.meta.frameIndex),
+    onError: (_e, m) => errors.push(m.frameIndex),
+    onDrop: (m) => drops.push(m.frameIndex),
+    now: () => 0,
+  });
+  return { s, runs, results, errors, drops };
+}
 
 describe('FrameScheduler (latest frame wins)', () => {
-  it('keeps at most one frame in flight and drops, never queues, the rest', async () => {
-    const pending: ReturnType<typeof deferred<string>>[] = [];
-    const results: number[] = [];
-    const s = new FrameScheduler<string>(
-      () => {
-        const d = deferred<string>();
-        pending.push(d);
-        return d.promise;
-      },
-      (r) => results.push(r.meta.frameIndex),
-      () => undefined,
-      () => 0,
-    );
-    expect(s.offer(meta(0))).toBe(true);
-    expect(s.offer(meta(1))).toBe(false);
-    expect(s.offer(meta(2))).toBe(false);
-    expect(pending).toHaveLength(1);
+  it('keeps one frame in flight and only the newest offered frame waiting, never a queue', async () => {
+    const { s, runs, results, drops } = harness();
+    s.offer(meta(0));
+    s.offer(meta(1));
+    s.offer(meta(2));
+    s.offer(meta(3));
+    expect(runs.map((r) => r.index)).toEqual([0]);
+    expect(s.busy).toBe(true);
+    expect(s.next?.frameIndex).toBe(3);
+    expect(drops).toEqual([1, 2]);
     expect(s.dropped).toBe(2);
-    pending[0]!.resolve('a');
-    await Promise.resolve();
-    await Promise.resolve();
+
+    runs[0]!.d.resolve('a');
+    await settle();
+    // The waiting frame starts as soon as the one in flight finishes, after its result is delivered.
     expect(results).toEqual([0]);
+    expect(runs.map((r) => r.index)).toEqual([0, 3]);
+    expect(s.next).toBeNull();
+
+    runs[1]!.d.resolve('b');
+    await settle();
+    expect(results).toEqual([0, 3]);
     expect(s.busy).toBe(false);
-    expect(s.offer(meta(3))).toBe(true);
-    expect(pending).toHaveLength(2);
-    expect(s.submitted).toBe(2);
+    s.offer(meta(4));
+    expect(runs.map((r) => r.index)).toEqual([0, 3, 4]);
+    expect(s.submitted).toBe(3);
+    expect(s.completed).toBe(2);
   });
 
-  it('frees the slot and reports when a frame fails', async () => {
-    const errors: number[] = [];
-    const s = new FrameScheduler<string>(
-      () => Promise.reject(new Error('boom')),
-      () => undefined,
-      (_err, m) => errors.push(m.frameIndex),
-    );
+  it('frees the slot and reports when a frame fails, then runs the waiting frame', async () => {
+    const { s, runs, errors } = harness();
     s.offer(meta(7));
-    await new Promise((r) => setTimeout(r, 0));
+    s.offer(meta(8));
+    runs[0]!.d.reject(new Error('boom'));
+    await settle();
     expect(errors).toEqual([7]);
     expect(s.failed).toBe(1);
+    expect(runs.map((r) => r.index)).toEqual([7, 8]);
+  });
+
+  it('clearWaiting drops the waiting frame and nothing starts after the frame in flight', async () => {
+    const { s, runs, drops } = harness();
+    s.offer(meta(1));
+    s.offer(meta(2));
+    s.clearWaiting();
+    expect(drops).toEqual([2]);
+    expect(s.dropped).toBe(1);
+    runs[0]!.d.resolve('x');
+    await settle();
+    expect(runs).toHaveLength(1);
     expect(s.busy).toBe(false);
   });
 });

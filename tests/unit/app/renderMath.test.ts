@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitScale } from '../../../src/render/overlayRenderer.ts';
+import { drawingBufferSize, fitScale } from '../../../src/render/overlayRenderer.ts';
 import { formatHud, type HudModel } from '../../../src/ui/hudText.ts';
 import { LiveStats } from '../../../src/ui/liveStats.ts';
 
@@ -60,5 +60,24 @@ describe('formatHud', () => {
     expect(text).toContain('mIoU        64.3 % over 10 labelled frames');
     expect(text).toMatch(/Road\s+90\.5 %/);
     expect(text).toMatch(/Pole\s+–/);
+  });
+});
+
+describe('drawingBufferSize (no more pixels than the video in the letterboxed rectangle)', () => {
+  it('keeps the device-pixel size when the video is larger than the canvas', () => {
+    expect(drawingBufferSize(1920, 1080, 800, 450, 1)).toEqual([800, 450]);
+    expect(drawingBufferSize(3840, 2160, 800, 450, 2)).toEqual([1600, 900]);
+  });
+  it('shrinks to the video resolution when the canvas is larger, keeping the canvas aspect', () => {
+    // 960x540 video in a 1280x720 canvas: the video rectangle is the whole canvas.
+    expect(drawingBufferSize(960, 540, 1280, 720, 1)).toEqual([960, 540]);
+    // 480x360 (4:3) video in a 1280x720 canvas: the rectangle is 960x720 css px -> buffer 640x360.
+    expect(drawingBufferSize(480, 360, 1280, 720, 1)).toEqual([640, 360]);
+    // devicePixelRatio is capped at 2
+    expect(drawingBufferSize(4000, 3000, 400, 300, 3)).toEqual([800, 600]);
+  });
+  it('uses the canvas size when the video size is not known yet, and never returns 0', () => {
+    expect(drawingBufferSize(0, 0, 640, 480, 1)).toEqual([640, 480]);
+    expect(drawingBufferSize(10, 10, 0, 0, 1)).toEqual([1, 1]);
   });
 });
