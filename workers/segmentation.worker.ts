@@ -41,6 +41,26 @@ interface Loaded {
 
 let loaded: Loaded | null = null;
 let busy = false;
+/** Why the WebGPU device was lost, once it was (GPUDevice.lost resolved); the worker then fails every frame. */
+let deviceLost: string | null = null;
+/** Rejects when the device is lost, so a run that would never finish on a lost device fails at once. */
+let deviceLostSignal: Promise<never> = new Promise<never>(() => undefined);
+
+/** Watches the device ORT created: a lost device (driver reset, GPU unplugged, destroy()) is not recoverable here. */
+async function watchDeviceLoss(ort: Ort): Promise<void> {
+  try {
+    const device = (await ort.env.webgpu.device) as unknown as { lost?: Promise<{ reason?: string; message?: string }> };
+    const lost = device.lost;
+    if (!lost) return;
+    deviceLostSignal = lost.then((info) => {
+      deviceLost = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
+      throw new SegmentationError('webgpu-failed', `the WebGPU device was lost (${deviceLost})`);
+    });
+    deviceLostSignal.catch(() => undefined);
+  } catch {
+    // No device to watch: a failure shows up in session.run instead.
+  }
+}
 
 async function loadRuntime(backend: Backend): Promise<Ort> {
   try {
@@ -128,6 +148,7 @@ async function init(
     const code = decision.backend === 'webgpu' ? 'webgpu-failed' : 'model-corrupt';
     throw new SegmentationError(code, `${options.modelUrl}: could not create an onnxruntime session on ${decision.backend}: ${(err as Error).message}`);
   }
+  if (decision.backend === 'webgpu') await watchDeviceLoss(ort);
   const contract = declared ?? resolveBareContract(session, options.modelUrl);
   try {
     checkSessionAgainstContract(session, contract, options.modelUrl);
@@ -195,6 +216,10 @@ async function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recyc
     frame.close();
     throw new SegmentationError('busy', 'a frame is already being segmented');
   }
+  if (deviceLost !== null && loaded.backend === 'webgpu') {
+    frame.close();
+    throw new SegmentationError('webgpu-failed', `the WebGPU device was lost (${deviceLost})`);
+  }
   busy = true;
   const l = loaded;
   const t0 = performance.now();
@@ -212,16 +237,25 @@ async function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recyc
 
     let outputs: OrtTypes.InferenceSession.ReturnType;
     try {
-      outputs = await l.session.run({ [l.contract.input.name]: l.inputTensor }, [l.outputName]);
+      const run = l.session.run({ [l.contract.input.name]: l.inputTensor }, [l.outputName]);
+      outputs = l.backend === 'webgpu' ? await Promise.race([run, deviceLostSignal]) : await run;
     } catch (err) {
-      throw new SegmentationError(l.backend === 'webgpu' ? 'webgpu-failed' : 'inference-failed', `inference failed on ${l.backend}: ${(err as Error).message}`);
+      if (err instanceof SegmentationError) throw err;
+      const lost = deviceLost !== null ? ` (WebGPU device lost: ${deviceLost})` : '';
+      throw new SegmentationError(l.backend === 'webgpu' ? 'webgpu-failed' : 'inference-failed', `inference failed on ${l.backend}: ${(err as Error).message}${lost}`);
     }
     const t2 = performance.now();
     const tensor = outputs[l.outputName];
     if (!tensor) throw new SegmentationError('inference-failed', `model returned no "${l.outputName}" output`);
     try {
       // On WebGPU the output stays on the GPU until here; only the small class map is downloaded.
-      const data = (tensor.location === 'cpu' ? tensor.data : await tensor.getData()) as ArrayLike<number | bigint>;
+      let data: ArrayLike<number | bigint>;
+      try {
+        data = (tensor.location === 'cpu' ? tensor.data : await Promise.race([tensor.getData(), deviceLostSignal])) as ArrayLike<number | bigint>;
+      } catch (err) {
+        if (err instanceof SegmentationError) throw err;
+        throw new SegmentationError('webgpu-failed', `reading the class map from the GPU failed: ${(err as Error).message}`);
+      }
       let mask: Uint8Array;
       let maskW: number;
       let maskH: number;

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { AppPage, artifactPath } from './helpers/appPage.ts';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
 import { classesCovering, maskAgreement } from './helpers/masks.ts';
+import { segmentationWorker } from './helpers/workers.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../tools/browser/index.ts';
@@ -98,5 +99,33 @@ describe('WebGPU on SwiftShader (--enable-unsafe-webgpu)', () => {
     const goldenAgreement = maskAgreement(gpuMask, { width: gpuMask.width, height: gpuMask.height, ids: goldenIds });
     console.log(`[webgpu] class map vs PyTorch golden: ${(100 * goldenAgreement).toFixed(4)} %`);
     expect(goldenAgreement).toBeGreaterThanOrEqual(0.999);
+  }, 480_000);
+
+  test('the GPU device lost mid-run: the worker restarts on WASM, says so, and segmentation carries on', async () => {
+    app = await AppPage.open(browser(), server().url, '?backend=webgpu&record=1', { name: 'webgpu-device-lost', viewport });
+    const gpu = await app.waitForFrames(1, { timeoutMs: 240_000 });
+    if (gpu.backend !== 'webgpu') throw new Error(`expected the WebGPU backend, got ${gpu.backend} ("${gpu.backendReason}")`);
+    // Lose the device the way a driver reset would: the next command encoder ORT asks for destroys it.
+    await segmentationWorker(app.page).evaluate(() => {
+      const proto = GPUDevice.prototype;
+      const original = proto.createCommandEncoder;
+      proto.createCommandEncoder = function (this: GPUDevice, ...args: Parameters<GPUDevice['createCommandEncoder']>) {
+        proto.createCommandEncoder = original;
+        this.destroy();
+        return original.apply(this, args);
+      };
+    });
+    const codes = ['webgpu-failed', 'worker-restarted'];
+    const fellBack = await app.waitForStats('the worker to restart on WASM', (s) => s.backend === 'wasm' && s.ready, { timeoutMs: 150_000, allowErrorCodes: codes });
+    expect(fellBack.restarts).toBe(1);
+    expect(fellBack.lastError?.code).toBe('webgpu-failed');
+    expect(fellBack.lastError?.message).toMatch(/device was lost|device lost/i);
+    expect(fellBack.backendReason).toMatch(/WebGPU failed mid-run.*fell back to WASM/);
+    const after = await app.waitForFrames(fellBack.frames + 3, { timeoutMs: 90_000, allowErrorCodes: codes });
+    expect(after.backend).toBe('wasm');
+    const events = (await app.logRows()).map((r) => r.event).filter((e) => e);
+    expect(events.some((e) => /webgpu-failed/.test(String(e))), `log events: ${JSON.stringify(events)}`).toBe(true);
+    expect(app.pageErrors).toEqual([]);
+    console.log(`[device-lost] ${fellBack.lastError?.message}; frames ${gpu.frames} → ${after.frames} on ${after.backend}`);
   }, 480_000);
 });

@@ -49,4 +49,52 @@ describe('webcam (fake camera)', () => {
     expect(bottom).toBeGreaterThan(0.25);
     await app.screenshot(artifactPath('webcam.png'));
   });
+
+  test('camera unplugged mid-stream: a clear message, the recording is kept, the sample can be chosen', async () => {
+    // Keep the camera's MediaStream reachable from the test (the app's video element is not in the DOM).
+    const keepStreams = (): void => {
+      const media = navigator.mediaDevices;
+      const original = media.getUserMedia.bind(media);
+      const kept: MediaStream[] = [];
+      (window as unknown as { __testStreams: MediaStream[] }).__testStreams = kept;
+      media.getUserMedia = async (constraints?: MediaStreamConstraints) => {
+        const stream = await original(constraints);
+        kept.push(stream);
+        return stream;
+      };
+    };
+    app = await AppPage.open(browser(), server().url, '?camera=1&record=1', { name: 'webcam-unplugged', initScript: keepStreams });
+    const before = await app.waitForFrames(5, { timeoutMs: 120_000 });
+    expect(before.source?.kind).toBe('webcam');
+    const rowsBefore = await app.logRows();
+    expect(rowsBefore.length).toBeGreaterThanOrEqual(3);
+    // What the browser does when a camera is unplugged: the track stops and fires "ended".
+    const tracks = await app.page.evaluate(() => {
+      const streams = (window as unknown as { __testStreams: MediaStream[] }).__testStreams;
+      const live = streams.flatMap((s) => s.getVideoTracks()).filter((t) => t.readyState === 'live');
+      for (const t of live) {
+        t.stop();
+        t.dispatchEvent(new Event('ended'));
+      }
+      return live.length;
+    });
+    expect(tracks).toBe(1);
+    const failed = await app.waitForStats('the camera-disconnected message', (s) => s.lastError?.code === 'camera-disconnected', {
+      timeoutMs: 10_000,
+      allowErrorCodes: ['camera-disconnected'],
+    });
+    expect(failed.lastError?.message).toMatch(/unplugged/);
+    expect(await app.page.locator('#banner').textContent()).toMatch(/unplugged/);
+    // Nothing recorded is lost, and the app carries on with another source.
+    const rowsAfterError = await app.logRows();
+    expect(rowsAfterError.slice(0, rowsBefore.length)).toEqual(rowsBefore);
+    await app.page.click('#source-sample');
+    const after = await app.waitForStats('frames from the sample after the unplug', (s) => s.source?.kind === 'video-file' && s.frames >= failed.frames + 3, {
+      timeoutMs: 60_000,
+      allowErrorCodes: ['camera-disconnected'],
+    });
+    expect(after.recording).toBe(true);
+    expect((await app.logRows()).length).toBeGreaterThan(rowsBefore.length);
+    expect(app.pageErrors).toEqual([]);
+  });
 });

@@ -3,9 +3,10 @@
 // fault is kept. The faults are injected into the real worker through playwright's Worker handle.
 
 import { afterEach, describe, expect, test } from 'vitest';
-import type { Page, Worker } from 'playwright-core';
+import type { Worker } from 'playwright-core';
 import { AppPage, type AppLogRow } from './helpers/appPage.ts';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
+import { segmentationWorker } from './helpers/workers.ts';
 
 const server = useAppServer();
 const browser = useBrowser(); // --disable-gpu: WASM backend, so the per-frame timeout is 20 s
@@ -22,18 +23,6 @@ const LOAD_MS = 70_000;
 const RESTART_MS = 20_000 + 50_000;
 /** Each test stays under this (the brief: < 150 s per test). */
 const TEST_TIMEOUT_MS = 150_000;
-
-/**
- * The app's segmentation worker. ORT's own pthread workers are listed by page.workers() too;
- * they are left alone (evaluating anything in them hangs: they sit in Atomics.wait).
- */
-function segmentationWorker(page: Page): Worker {
-  const found = page.workers().filter((w) => w.url().includes('segmentation.worker'));
-  if (found.length !== 1) {
-    throw new Error(`expected one segmentation worker, found ${found.length} among: ${page.workers().map((w) => w.url()).join(', ') || 'none'}`);
-  }
-  return found[0] as Worker;
-}
 
 const rowKey = (r: AppLogRow): string => `${r.frameIndex}@${r.time}`;
 

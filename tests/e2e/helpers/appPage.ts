@@ -32,6 +32,10 @@ export interface OpenAppOptions {
   /** Used for artifact file names (screenshots on timeout). */
   readonly name: string;
   readonly viewport?: { readonly width: number; readonly height: number };
+  /** Runs in the page before the app's own scripts (test instrumentation, e.g. keeping the camera stream). */
+  readonly initScript?: () => void;
+  /** Runs on the new context before the page opens, e.g. to serve test files with routeLocalFiles. */
+  readonly prepare?: (context: BrowserContext) => Promise<unknown>;
 }
 
 export interface WaitOptions {
@@ -63,6 +67,13 @@ export class AppPage {
   /** Opens `${baseUrl}/${query}` in a new BrowserContext (fresh cookies, storage and permissions). */
   static async open(browser: Browser, baseUrl: string, query: string, options: OpenAppOptions): Promise<AppPage> {
     const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 720 } });
+    if (options.initScript) await context.addInitScript(options.initScript);
+    try {
+      await options.prepare?.(context);
+    } catch (err) {
+      await context.close();
+      throw err;
+    }
     const page = await context.newPage();
     const log = collectBrowserLog(page, { limit: 400 });
     const url = `${baseUrl}/${query}`;
