@@ -20,9 +20,15 @@ export function checkVideoFile(file: { name: string; type: string }): void {
   }
 }
 
+/** Chromium's MediaError.message when the container opens but no stream has a decoder here (e.g. HEVC without a hardware decoder). */
+const NO_SUPPORTED_STREAMS = /NO_SUPPORTED_STREAMS|no supported streams/i;
+
 export function describeMediaError(error: MediaError | null, label: string): SourceError {
   switch (error?.code) {
     case 4: // MEDIA_ERR_SRC_NOT_SUPPORTED: missing file, wrong type or a codec this browser cannot play
+      if (NO_SUPPORTED_STREAMS.test(error.message)) {
+        return new SourceError('video-unsupported', `${label}: its video codec is not one this browser can decode (e.g. HEVC/H.265 without a hardware decoder); convert it to H.264, VP9 or AV1 (${error.message})`);
+      }
       return new SourceError('video-unsupported', `${label}: not found, not a video, or a format/codec this browser cannot play${error.message ? ` (${error.message})` : ''}`);
     case 3: // MEDIA_ERR_DECODE
       return new SourceError('video-decode', `${label}: the video is corrupt or truncated and could not be decoded${error.message ? ` (${error.message})` : ''}`);

@@ -9,10 +9,17 @@ import * as THREE from 'three';
 import fragmentShader from './overlay.frag.glsl?raw';
 import vertexShader from './overlay.vert.glsl?raw';
 import { PALETTE_SIZE } from '../processing/palette.ts';
+import { UploadPacer } from './uploadPacer.ts';
 
 export type DisplaySource =
   | { readonly kind: 'video'; readonly element: HTMLVideoElement }
   | { readonly kind: 'image'; readonly image: ImageBitmap };
+
+/**
+ * The most of the render thread that uploading new video frames may take (see UploadPacer): a video
+ * too large to upload at its frame rate shows fewer frames instead of stalling the page.
+ */
+export const VIDEO_UPLOAD_SHARE = 1 / 3;
 
 export interface RenderTiming {
   /** CPU time of renderer.render (includes any texture upload that was pending). */
@@ -58,6 +65,9 @@ export class OverlayRenderer {
   private dirty = true;
   private watchedVideo: HTMLVideoElement | null = null;
   private videoCallbackId = 0;
+  /** The video presented a frame that is not in the video texture yet. */
+  private videoFrameWaiting = false;
+  private readonly videoUploads = new UploadPacer(VIDEO_UPLOAD_SHARE);
 
   constructor(private readonly canvas: HTMLCanvasElement, palette: Uint8Array) {
     this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: false, powerPreference: 'high-performance' });
@@ -108,14 +118,16 @@ export class OverlayRenderer {
     this.dirty = true;
   }
 
-  /** Marks a redraw whenever the video presents a new frame. */
+  /** Notes each new frame the video presents; render() uploads it when the pacer allows. */
   private watchVideo(element: HTMLVideoElement | null): void {
     if (this.watchedVideo === element) return;
     this.watchedVideo?.cancelVideoFrameCallback(this.videoCallbackId);
     this.watchedVideo = element;
+    this.videoFrameWaiting = false;
+    this.videoUploads.reset();
     if (!element) return;
     const onFrame = (): void => {
-      this.dirty = true;
+      this.videoFrameWaiting = true;
       if (this.watchedVideo === element) this.videoCallbackId = element.requestVideoFrameCallback(onFrame);
     };
     this.videoCallbackId = element.requestVideoFrameCallback(onFrame);
@@ -127,7 +139,7 @@ export class OverlayRenderer {
     if (source?.kind === 'image' && this.source?.kind === 'image' && this.source.image === source.image) return;
     this.dirty = true;
     this.watchVideo(source?.kind === 'video' ? source.element : null);
-    if (source?.kind === 'image' && this.videoTexture && !(this.videoTexture instanceof THREE.VideoTexture)) {
+    if (source?.kind === 'image' && this.videoTexture && this.source?.kind === 'image') {
       const old = this.videoTexture.image as ImageBitmap | null;
       const sameSize = old && old.width === source.image.width && old.height === source.image.height;
       if (sameSize) {
@@ -142,10 +154,7 @@ export class OverlayRenderer {
     this.videoTexture = null;
     this.source = source;
     if (source?.kind === 'video') {
-      this.videoTexture = new THREE.VideoTexture(source.element);
-      this.videoTexture.colorSpace = THREE.NoColorSpace;
-      this.videoTexture.generateMipmaps = false;
-      this.videoTexture.minFilter = THREE.LinearFilter;
+      this.videoTexture = this.createVideoTexture(source.element);
     } else if (source?.kind === 'image') {
       this.videoTexture = new THREE.Texture(source.image);
       this.videoTexture.colorSpace = THREE.NoColorSpace;
@@ -158,6 +167,20 @@ export class OverlayRenderer {
     u['uVideo']!.value = this.videoTexture;
     u['uHasVideo']!.value = this.videoTexture !== null;
     u['uVideoTopFirst']!.value = source?.kind === 'image';
+  }
+
+  /**
+   * The video as a texture that takes in a new frame only on setFrame(), which render() calls when
+   * the pacer allows (THREE.VideoTexture uploads every frame the video presents). Fed the element
+   * itself, it is uploaded as VideoTexture is: texImage2D from the video, at the video's size.
+   */
+  private createVideoTexture(video: HTMLVideoElement): THREE.VideoFrameTexture {
+    const texture = new THREE.VideoFrameTexture();
+    texture.colorSpace = THREE.NoColorSpace;
+    texture.generateMipmaps = false;
+    texture.minFilter = THREE.LinearFilter;
+    texture.setFrame(video);
+    return texture;
   }
 
   /** Copies a class mask into the mask texture (reallocated only when the size changes); returns ms. */
@@ -209,16 +232,28 @@ export class OverlayRenderer {
     }
   }
 
-  /** Draws if anything changed since the last draw; returns null when the picture is unchanged. */
+  /**
+   * Draws if anything changed since the last draw, taking in the video's newest frame when the
+   * upload pacer allows; returns null when the picture is unchanged.
+   */
   render(): RenderTiming | null {
-    if (!this.dirty) return null;
-    this.dirty = false;
     const t0 = performance.now();
+    const video = this.source?.kind === 'video' ? this.source.element : null;
+    const texture = this.videoTexture instanceof THREE.VideoFrameTexture ? this.videoTexture : null;
+    const uploadVideo = video !== null && texture !== null && this.videoFrameWaiting && this.videoUploads.ready(t0);
+    if (!this.dirty && !uploadVideo) return null;
+    this.dirty = false;
+    if (uploadVideo) {
+      this.videoFrameWaiting = false;
+      texture.setFrame(video);
+    }
     const [vw, vh] = this.sourceSize();
     const [sx, sy] = fitScale(vw, vh, this.canvas.clientWidth || 1, this.canvas.clientHeight || 1);
     (this.material.uniforms['uScale']!.value as THREE.Vector2).set(sx, sy);
     this.renderer.render(this.scene, this.camera);
-    return { renderMs: performance.now() - t0 };
+    const renderMs = performance.now() - t0;
+    if (uploadVideo) this.videoUploads.record(t0, renderMs);
+    return { renderMs };
   }
 
   /** three.js resource counters (textures, geometries) for the soak benchmark. */

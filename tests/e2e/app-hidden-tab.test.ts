@@ -4,6 +4,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, test } from 'vitest';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
 import { pollUntil } from './helpers/pagePolling.ts';
+import { setHidden } from './helpers/visibility.ts';
 
 const server = useAppServer();
 
@@ -15,15 +16,6 @@ const api = <T>(page: Page, fn: (d: Api) => T): Promise<T> => page.evaluate(`(${
 
 function waitFrames(page: Page, n: number, timeoutMs = 90_000): Promise<number> {
   return pollUntil(page, `${n} frames`, () => api(page, (d) => d.stats().frames), (f) => f >= n, timeoutMs);
-}
-
-/** Headless tabs are never hidden by themselves: override document.hidden and fire the event. */
-async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate((h) => {
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => h });
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (h ? 'hidden' : 'visible') });
-    document.dispatchEvent(new Event('visibilitychange'));
-  }, hidden);
 }
 
 describe('hidden tab', () => {

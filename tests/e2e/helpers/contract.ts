@@ -1,5 +1,7 @@
 // The served model contract (models/<name>.json): class ids are looked up by name, never hard-coded.
 
+import { findOutput, parseModelContract, type ModelContract } from '../../../src/processing/modelContract.ts';
+
 export interface ContractClass {
   readonly id: number;
   readonly name: string;
@@ -14,13 +16,31 @@ export interface ServedContract {
 
 export const DEFAULT_CONTRACT_PATH = '/models/dashseg-mnv2.json';
 
-export async function fetchContract(baseUrl: string, contractPath = DEFAULT_CONTRACT_PATH): Promise<ServedContract> {
-  const url = `${baseUrl}${contractPath}`;
+async function fetchJson(url: string): Promise<unknown> {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-  const json = (await response.json()) as Partial<ServedContract>;
+  return response.json();
+}
+
+export async function fetchContract(baseUrl: string, contractPath = DEFAULT_CONTRACT_PATH): Promise<ServedContract> {
+  const url = `${baseUrl}${contractPath}`;
+  const json = (await fetchJson(url)) as Partial<ServedContract>;
   if (!Array.isArray(json.classes) || typeof json.voidId !== 'number') throw new Error(`${url} has no classes/voidId`);
   return json as ServedContract;
+}
+
+/** The served contract checked by the app's own parser (for its outputs and display colours). */
+export async function fetchModelContract(baseUrl: string, contractPath = DEFAULT_CONTRACT_PATH): Promise<ModelContract> {
+  const url = `${baseUrl}${contractPath}`;
+  return parseModelContract(await fetchJson(url), url);
+}
+
+/** Size of the model's class map (output shape [1, H, W]): the size of every mask the app shows. */
+export function classMapSize(contract: ModelContract): { width: number; height: number } {
+  const output = findOutput(contract, 'classmap');
+  if (!output) throw new Error(`the contract ${contract.name} has no classmap output`);
+  const [, height, width] = output.shape;
+  return { width, height };
 }
 
 export function classId(contract: ServedContract, name: string): number {
