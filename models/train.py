@@ -47,6 +47,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--arch", choices=ARCHITECTURES, default="os16", help="os16: accurate; lite: fast (see network.py)")
     p.add_argument("--init-from", default="",
                    help="start from the tensors of this checkpoint whose names and shapes match (e.g. the os16 net for lite)")
+    p.add_argument("--teacher", default="",
+                   help="distil from this checkpoint (its architecture is read from it): KL to its softened 1/4 logits")
+    p.add_argument("--distill-weight", type=float, default=0.5, help="weight of the distillation term")
+    p.add_argument("--distill-temperature", type=float, default=2.0)
     p.add_argument("--no-pretrained", action="store_true", help="train the front-end from scratch")
     p.add_argument("--seed", type=int, default=20261125)
     p.add_argument("--threads", type=int, default=2)
@@ -63,6 +67,12 @@ def poly_lr(step: int, total: int, warmup: int) -> float:
     if step < warmup:
         return (step + 1) / warmup
     return (1 - (step - warmup) / max(1, total - warmup)) ** 0.9
+
+
+def distillation_loss(student: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:
+    """Hinton et al.: T^2 * KL(teacher || student) of the softened class distributions, per pixel."""
+    t = temperature
+    return F.kl_div(F.log_softmax(student / t, 1), F.softmax(teacher / t, 1), reduction="none").sum(1).mean() * t * t
 
 
 def progress_bar(epoch: int, epochs: int, i: int, n: int, loss: float, elapsed: float, extra: str = "") -> None:
@@ -152,6 +162,20 @@ def main() -> None:
         copied = load_matching_weights(model, init_state.get("model", init_state))
         if is_main:
             print(f"initialised {len(copied)} of {len(model.state_dict())} tensors from {init_path}")
+    teacher = None
+    if args.teacher:
+        teacher_path = Path(args.teacher)
+        if not teacher_path.exists():
+            sys.exit(f"--teacher {teacher_path}: no such checkpoint")
+        teacher_state = torch.load(teacher_path, map_location="cpu")
+        teacher_arch = teacher_state.get("args", {}).get("arch", "os16")
+        teacher = DashSegNet(contract.num_classes, pretrained=False, arch=teacher_arch).to(device)
+        teacher.load_state_dict(teacher_state.get("model", teacher_state))
+        teacher.eval()
+        for p_ in teacher.parameters():
+            p_.requires_grad_(False)
+        if is_main:
+            print(f"distilling from {teacher_path} ({teacher_arch}), weight {args.distill_weight}, T {args.distill_temperature}")
     if distributed:
         model = torch.nn.parallel.DistributedDataParallel(model)
     net = model.module if distributed else model
@@ -187,6 +211,12 @@ def main() -> None:
             y = torch.from_numpy(np.stack([p[1] for p in pairs]).astype(np.int64)).to(device)
             logits = model(x)
             loss = F.cross_entropy(logits, y, weight=weights, ignore_index=contract.void_id)
+            if teacher is not None:
+                with torch.no_grad():
+                    target = teacher.forward_quarter(x)
+                # The student's logits are a bilinear x4 of its 1/4 logits: compare at 1/4, where the teacher's are.
+                student = F.interpolate(logits, size=target.shape[-2:], mode="bilinear", align_corners=False)
+                loss = loss + args.distill_weight * distillation_loss(student, target, args.distill_temperature)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
