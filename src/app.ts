@@ -37,6 +37,8 @@ export interface ModelReload {
 }
 
 interface FrameWork {
+  /** performance.now() when the pixels the worker got were captured (see CapturedFrame.live). */
+  readonly capturedAt: number;
   readonly result: SegmentationResult;
   readonly captureMs: number;
   readonly snapshot: ImageBitmap | null;
@@ -283,6 +285,8 @@ export class DashsegApp {
     const groundTruth = frame.loadGroundTruth?.().then((gt) => ({ gt, error: null as unknown }), (error: unknown) => ({ gt: null, error }));
     // The model sees the whole frame stretched to its input (APP_RESIZE_MODE), so resize at capture.
     const size = APP_RESIZE_MODE === 'stretch' ? client.info.inputSize : undefined;
+    // A live frame waiting in the scheduler's slot is copied now, from what the video shows now.
+    const capturedAt = frame.live ? t0 : frame.capturedAt;
     const image = await frame.take(size);
     const snapshot = this.synced ? await frame.snapshot() : null;
     const captureMs = performance.now() - t0;
@@ -296,7 +300,7 @@ export class DashsegApp {
       throw err;
     }
     const gt = groundTruth ? await groundTruth : { gt: null, error: null };
-    return { result, captureMs, snapshot, groundTruth: gt.gt, groundTruthError: gt.error };
+    return { capturedAt, result, captureMs, snapshot, groundTruth: gt.gt, groundTruthError: gt.error };
   }
 
   private onResult(frame: CapturedFrame, work: FrameWork): void {
@@ -377,9 +381,9 @@ export class DashsegApp {
       const pending = this.pending;
       if (pending) {
         this.pending = null;
-        const latencyMs = performance.now() - pending.frame.capturedAt;
+        const latencyMs = performance.now() - pending.work.capturedAt;
         stats.recordStage('latencyMs', latencyMs);
-        this.displayedCapturedAt = pending.frame.capturedAt;
+        this.displayedCapturedAt = pending.work.capturedAt;
         this.logFrame(pending, renderMs, latencyMs);
       }
     }

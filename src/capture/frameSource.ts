@@ -23,6 +23,12 @@ export interface CapturedFrame extends FrameMeta {
    * to the worker and no full-size GPU readback happens there.
    */
   readonly take: (size?: FrameSize) => Promise<ImageBitmap | VideoFrame>;
+  /**
+   * take() copies what a live element shows when it is called (a playing video or camera), which may
+   * be newer than the frame of capturedAt; latency is then counted from the copy. Stills (labelled
+   * sequences) are not live: their pixels are those of capturedAt.
+   */
+  readonly live?: boolean;
   /** A copy to display with its mask (synced mode); the caller closes it. */
   readonly snapshot: () => Promise<ImageBitmap>;
   /** Ground-truth label of this frame, when the source has one. */
@@ -92,6 +98,7 @@ export function videoElementFrame(video: HTMLVideoElement, frameIndex: number, m
     capturedAt: performance.now(),
     frameIndex,
     mediaTime,
+    live: true,
     take: (size) => grabVideoFrame(video, mediaTime, size),
     snapshot: () => createImageBitmap(video),
   };

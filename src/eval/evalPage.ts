@@ -5,6 +5,7 @@
 
 import { decodeLabelImage, LabelError, type DecodedLabel } from '../capture/labelDecoding.ts';
 import { SegmentationClient, SegmentationClientError, errorCode } from '../inference/segmentationClient.ts';
+import { modelOnlyThreadCount } from '../inference/backendChoice.ts';
 import {
   accumulateConfusion,
   createConfusion,
@@ -163,7 +164,8 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
         contractUrl: config.contractUrl,
         backend: config.backend,
         ortBaseUrl: config.ortBaseUrl,
-        ...(config.wasmThreads !== undefined ? { wasmThreads: config.wasmThreads } : {}),
+        // No video or render here: the model gets every core (the app leaves one to the page).
+        wasmThreads: config.wasmThreads ?? modelOnlyThreadCount(navigator.hardwareConcurrency),
       },
       {
         onProgress: (p) => report({ kind: 'init', ...p }),

@@ -30,10 +30,21 @@ export interface BackendDecision {
   readonly reason: string;
 }
 
-/** WASM threads: all cores up to 4; more rarely helps a 1-GMAC net and starves the render thread. */
+/**
+ * WASM threads for the app: every core but one, up to 4. The page's own work (video decoding, the
+ * render thread, the GPU process: all CPU without a GPU) needs a core; measured in the app on a 2-core
+ * machine (`npm run bench -- --threads 1|2`), 1 thread gave 9.3-9.5 FPS and 2 threads 7.2-8.7 FPS,
+ * because ORT's threads wait for each other at every op while the page holds one of the two cores.
+ * More than 4 rarely helps a sub-GMAC net. A page without video (the eval page) may ask for more.
+ */
 export function wasmThreadCount(env: BackendEnvironment): number {
   if (!env.crossOriginIsolated) return 1;
-  return Math.max(1, Math.min(4, Math.floor(env.hardwareConcurrency || 1)));
+  return Math.max(1, Math.min(4, Math.floor(env.hardwareConcurrency || 1) - 1));
+}
+
+/** WASM threads for a page that only runs the model (no video, no render): all cores up to 4. */
+export function modelOnlyThreadCount(hardwareConcurrency: number): number {
+  return Math.max(1, Math.min(4, Math.floor(hardwareConcurrency || 1)));
 }
 
 export function describeAdapter(adapter: AdapterSummary): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBackend, wasmThreadCount, type AdapterSummary, type BackendEnvironment } from '../../../src/inference/backendChoice.ts';
+import { chooseBackend, modelOnlyThreadCount, wasmThreadCount, type AdapterSummary, type BackendEnvironment } from '../../../src/inference/backendChoice.ts';
 
 const isolated: BackendEnvironment = { crossOriginIsolated: true, hardwareConcurrency: 2, hasWebGpuApi: true };
 const hardware: AdapterSummary = { vendor: 'nvidia', architecture: 'ada', description: '', isFallbackAdapter: false };
@@ -30,7 +30,7 @@ describe('chooseBackend', () => {
   });
 
   it('?backend=wasm wins over a hardware adapter', () => {
-    expect(chooseBackend('wasm', hardware, isolated)).toMatchObject({ backend: 'wasm', threads: 2 });
+    expect(chooseBackend('wasm', hardware, isolated)).toMatchObject({ backend: 'wasm', threads: 1 });
   });
 
   it('uses one WASM thread without cross-origin isolation and says so', () => {
@@ -39,8 +39,17 @@ describe('chooseBackend', () => {
     expect(d.reason).toMatch(/not cross-origin isolated/);
   });
 
-  it('caps WASM threads at 4', () => {
+  it('leaves one core to the page and caps WASM threads at 4', () => {
+    expect(wasmThreadCount({ ...isolated, hardwareConcurrency: 2 })).toBe(1);
+    expect(wasmThreadCount({ ...isolated, hardwareConcurrency: 4 })).toBe(3);
     expect(wasmThreadCount({ ...isolated, hardwareConcurrency: 16 })).toBe(4);
+    expect(wasmThreadCount({ ...isolated, hardwareConcurrency: 1 })).toBe(1);
     expect(wasmThreadCount({ ...isolated, hardwareConcurrency: 0 })).toBe(1);
+  });
+
+  it('a model-only page (eval) uses every core up to 4', () => {
+    expect(modelOnlyThreadCount(2)).toBe(2);
+    expect(modelOnlyThreadCount(16)).toBe(4);
+    expect(modelOnlyThreadCount(0)).toBe(1);
   });
 });
