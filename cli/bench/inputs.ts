@@ -7,9 +7,10 @@ import { routedUrlPath } from '../../tools/browser/routeFiles.ts';
 import { CliError } from '../lib/errors.ts';
 import { readContractFile, resolveModelFiles, type ModelFiles } from '../lib/modelFiles.ts';
 import { DEFAULT_MODEL_SPEC, DEFAULT_VIDEO_SPEC, type InputSize } from './args.ts';
+import { DEFAULT_MODEL_NAME, shippedModelFile } from '../../src/processing/shippedModels.ts';
 
 /** Where the shipped model lives (served from dist/models/ at /models/). */
-export const DEFAULT_MODEL_FILE = 'models/dashseg-mnv2.onnx';
+export const DEFAULT_MODEL_FILE = shippedModelFile(DEFAULT_MODEL_NAME);
 export const DEFAULT_VIDEO_FILE = 'samples/data/solidWhiteRight.mp4';
 /** Must match the app's DEFAULT_VIDEO_URL (src/ui/urlOptions.ts). */
 export const DEFAULT_VIDEO_URL = '/samples/solidWhiteRight.mp4';

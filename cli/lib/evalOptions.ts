@@ -1,8 +1,9 @@
 // The command line of `npm run eval` (cli/eval.ts).
 
 import { formatUsage, parseArgs, type FlagSpecs, type ParsedFlags } from './args.ts';
+import { DEFAULT_MODEL_NAME, shippedModelFile } from '../../src/processing/shippedModels.ts';
 
-export const DEFAULT_MODEL = 'models/dashseg-mnv2.onnx';
+export const DEFAULT_MODEL = shippedModelFile(DEFAULT_MODEL_NAME);
 
 export const EVAL_FLAGS = {
   images: { kind: 'string', metavar: 'DIR', required: true, description: 'folder of frames (.png, .jpg, .jpeg, .webp, .bmp)' },

@@ -3,14 +3,15 @@
 
 import { BACKEND_REQUESTS, type BackendRequest } from '../inference/backendChoice.ts';
 import type { SequencePace } from '../capture/labelledSequenceSource.ts';
+import { DEFAULT_MODEL_NAME, SHIPPED_MODELS, shippedModelUrl } from '../processing/shippedModels.ts';
 
-export const DEFAULT_MODEL_URL = '/models/dashseg-mnv2.onnx';
+export const DEFAULT_MODEL_URL = shippedModelUrl(DEFAULT_MODEL_NAME);
 
-/** The shipped models, offered in the toolbar (same weights; see models/README.md). */
-export const MODEL_CHOICES: readonly { readonly label: string; readonly url: string }[] = [
-  { label: 'accurate (class map at 480x360)', url: DEFAULT_MODEL_URL },
-  { label: 'fast (class map at 120x90)', url: '/models/dashseg-mnv2-fast.onnx' },
-];
+/** The shipped models, offered in the toolbar (see models/README.md); the first is the default. */
+export const MODEL_CHOICES: readonly { readonly label: string; readonly url: string }[] = SHIPPED_MODELS.map((m) => ({
+  label: m.label,
+  url: shippedModelUrl(m.name),
+}));
 export const DEFAULT_VIDEO_URL = '/samples/solidWhiteRight.mp4';
 
 export interface AppOptions {

@@ -6,6 +6,7 @@ import { AppPage, artifactPath } from './helpers/appPage.ts';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
 import { classesCovering, maskAgreement } from './helpers/masks.ts';
 import { segmentationWorker } from './helpers/workers.ts';
+import { DEFAULT_MODEL_NAME } from '../../src/processing/shippedModels.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../tools/browser/index.ts';
@@ -93,9 +94,9 @@ describe('WebGPU on SwiftShader (--enable-unsafe-webgpu)', () => {
     expect(agreement).toBeGreaterThanOrEqual(0.995);
     // The sequence's first frame is the golden frame of models/export.py: the WebGPU class map also
     // matches PyTorch's (the same parity bar as the Node/WASM golden test).
-    const golden = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'tests', 'fixtures', 'golden', 'dashseg-mnv2', 'golden.json'), 'utf8')) as { frame: string };
+    const golden = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'tests', 'fixtures', 'golden', DEFAULT_MODEL_NAME, 'golden.json'), 'utf8')) as { frame: string };
     expect(golden.frame).toBe('camvid-val/images/0016E5_07959.png');
-    const goldenIds = new Uint8Array(readFileSync(path.join(PROJECT_ROOT, 'tests', 'fixtures', 'golden', 'dashseg-mnv2', 'classmap.u8')));
+    const goldenIds = new Uint8Array(readFileSync(path.join(PROJECT_ROOT, 'tests', 'fixtures', 'golden', DEFAULT_MODEL_NAME, 'classmap.u8')));
     const goldenAgreement = maskAgreement(gpuMask, { width: gpuMask.width, height: gpuMask.height, ids: goldenIds });
     console.log(`[webgpu] class map vs PyTorch golden: ${(100 * goldenAgreement).toFixed(4)} %`);
     expect(goldenAgreement).toBeGreaterThanOrEqual(0.999);

@@ -9,11 +9,12 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../../tools/browser/build.ts';
+import { DEFAULT_MODEL_NAME } from '../../src/processing/shippedModels.ts';
 
 const CAMVID = path.join(PROJECT_ROOT, 'samples', 'data', 'camvid-val');
 const IMAGES = path.join(CAMVID, 'images');
 const LABELS = path.join(CAMVID, 'labels');
-const CONTRACT = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'models', 'dashseg-mnv2.json'), 'utf8')) as {
+const CONTRACT = JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'models', `${DEFAULT_MODEL_NAME}.json`), 'utf8')) as {
   voidId: number;
   classes: { name: string; ignore: boolean }[];
 };
@@ -72,7 +73,7 @@ describe('npm run eval', () => {
       frames: number;
     };
     expect(summary.frames).toBe(5);
-    expect(summary.model).toBe('models/dashseg-mnv2.onnx');
+    expect(summary.model).toBe(`models/${DEFAULT_MODEL_NAME}.onnx`);
     expect(summary.backend).toBe('wasm');
     expect(typeof summary.threads).toBe('number');
     expect(String(summary.browser)).toMatch(/^Chromium \d+/);

@@ -1,6 +1,7 @@
 // The served model contract (models/<name>.json): class ids are looked up by name, never hard-coded.
 
 import { findOutput, parseModelContract, type ModelContract } from '../../../src/processing/modelContract.ts';
+import { DEFAULT_MODEL_NAME } from '../../../src/processing/shippedModels.ts';
 
 export interface ContractClass {
   readonly id: number;
@@ -14,7 +15,7 @@ export interface ServedContract {
   readonly classes: readonly ContractClass[];
 }
 
-export const DEFAULT_CONTRACT_PATH = '/models/dashseg-mnv2.json';
+export const DEFAULT_CONTRACT_PATH = `/models/${DEFAULT_MODEL_NAME}.json`;
 
 async function fetchJson(url: string): Promise<unknown> {
   const response = await fetch(url);

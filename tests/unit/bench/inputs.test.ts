@@ -4,12 +4,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../../cli/lib/errors.ts';
 import { resolveBenchModel, resolveVideo, sizedModelPath, type PathContext } from '../../../cli/bench/inputs.ts';
+import { DEFAULT_MODEL_NAME } from '../../../src/processing/shippedModels.ts';
+
+/** The default model's file stem (models/<name>.onnx). */
+const NAME = DEFAULT_MODEL_NAME;
 
 let root: string;
 let ctx: PathContext;
 
 /** The shipped contract, re-declared for input h x w (classmap output at the same size). */
-const shipped = JSON.parse(readFileSync(new URL('../../../models/dashseg-mnv2.json', import.meta.url), 'utf8')) as {
+const shipped = JSON.parse(readFileSync(new URL(`../../../models/${NAME}.json`, import.meta.url), 'utf8')) as {
   input: { shape: number[] };
   outputs: { kind: string; shape: number[] }[];
 };
@@ -24,8 +28,8 @@ beforeAll(() => {
   root = mkdtempSync(path.join(os.tmpdir(), 'bench-inputs-'));
   mkdirSync(path.join(root, 'models'));
   mkdirSync(path.join(root, 'samples', 'data'), { recursive: true });
-  writeFileSync(path.join(root, 'models', 'dashseg-mnv2.onnx'), 'onnx');
-  writeFileSync(path.join(root, 'models', 'dashseg-mnv2-240x320.onnx'), 'onnx');
+  writeFileSync(path.join(root, 'models', `${NAME}.onnx`), 'onnx');
+  writeFileSync(path.join(root, 'models', `${NAME}-240x320.onnx`), 'onnx');
   writeFileSync(path.join(root, 'peer.onnx'), 'onnx');
   writeFileSync(path.join(root, 'clip.mp4'), 'mp4');
   ctx = { projectRoot: root, fromCwd: (p) => path.resolve(root, p), show: (p) => path.relative(root, p) };
@@ -35,23 +39,23 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe('sizedModelPath', () => {
   it('appends -HxW before the extension', () => {
-    expect(sizedModelPath('/a/models/dashseg-mnv2.onnx', { height: 240, width: 320 })).toBe('/a/models/dashseg-mnv2-240x320.onnx');
+    expect(sizedModelPath('/a/models/x.onnx', { height: 240, width: 320 })).toBe('/a/models/x-240x320.onnx');
   });
 });
 
 describe('resolveBenchModel', () => {
   it('serves the shipped model from /models/ without routing', () => {
     const m = resolveBenchModel('default', null, 0, ctx);
-    expect(m.url).toBe('/models/dashseg-mnv2.onnx');
+    expect(m.url).toBe(`/models/${NAME}.onnx`);
     expect(m.routed.size).toBe(0);
   });
 
   it('routes a model exported at another size, and names the missing file otherwise', () => {
     const m = resolveBenchModel('default', { height: 240, width: 320 }, 1, ctx);
-    expect(m.url).toBe('/__bench__/model/1/dashseg-mnv2-240x320.onnx');
-    expect([...m.routed.values()]).toEqual([path.join(root, 'models', 'dashseg-mnv2-240x320.onnx')]);
+    expect(m.url).toBe(`/__bench__/model/1/${NAME}-240x320.onnx`);
+    expect([...m.routed.values()]).toEqual([path.join(root, 'models', `${NAME}-240x320.onnx`)]);
     expect(m.name).toBe('default @240x320');
-    expect(() => resolveBenchModel('default', { height: 480, width: 640 }, 0, ctx)).toThrow(/models\/dashseg-mnv2-480x640\.onnx does not exist/);
+    expect(() => resolveBenchModel('default', { height: 480, width: 640 }, 0, ctx)).toThrow(new RegExp(`models/${NAME}-480x640\\.onnx does not exist`));
   });
 
   it('routes a bare model without a contract key (the page gets a 404 for the .json)', () => {
@@ -61,12 +65,12 @@ describe('resolveBenchModel', () => {
   });
 
   it('routes the contract next to a model, and checks its size against --size', () => {
-    writeFileSync(path.join(root, 'models', 'dashseg-mnv2-240x320.json'), contract(240, 320));
+    writeFileSync(path.join(root, 'models', `${NAME}-240x320.json`), contract(240, 320));
     const m = resolveBenchModel('default', { height: 240, width: 320 }, 0, ctx);
-    expect([...m.routed.keys()].sort()).toEqual(['model/0/dashseg-mnv2-240x320.json', 'model/0/dashseg-mnv2-240x320.onnx']);
-    writeFileSync(path.join(root, 'models', 'dashseg-mnv2-240x320.json'), contract(360, 480));
+    expect([...m.routed.keys()].sort()).toEqual([`model/0/${NAME}-240x320.json`, `model/0/${NAME}-240x320.onnx`]);
+    writeFileSync(path.join(root, 'models', `${NAME}-240x320.json`), contract(360, 480));
     expect(() => resolveBenchModel('default', { height: 240, width: 320 }, 0, ctx)).toThrow(/declares input 1x3x360x480/);
-    rmSync(path.join(root, 'models', 'dashseg-mnv2-240x320.json'));
+    rmSync(path.join(root, 'models', `${NAME}-240x320.json`));
   });
 
   it('fails clearly on a missing model', () => {
