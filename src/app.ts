@@ -375,16 +375,17 @@ export class DashsegApp {
     const drawn = renderer.render();
     const stats = this.stats;
     if (stats && drawn) {
-      const { renderMs } = drawn;
+      const { renderMs, videoUploadMs } = drawn;
       stats.renderFps.tick(now);
       stats.recordStage('renderMs', renderMs);
+      if (videoUploadMs !== null) stats.recordStage('videoUploadMs', videoUploadMs);
       const pending = this.pending;
       if (pending) {
         this.pending = null;
         const latencyMs = performance.now() - pending.work.capturedAt;
         stats.recordStage('latencyMs', latencyMs);
         this.displayedCapturedAt = pending.work.capturedAt;
-        this.logFrame(pending, renderMs, latencyMs);
+        this.logFrame(pending, renderMs, videoUploadMs, latencyMs);
       }
     }
     if (now - this.lastHudUpdate > 250) {
@@ -394,7 +395,7 @@ export class DashsegApp {
     }
   }
 
-  private logFrame(p: PendingDisplay, renderMs: number, latencyMs: number): void {
+  private logFrame(p: PendingDisplay, renderMs: number, videoUploadMs: number | null, latencyMs: number): void {
     const t = p.work.result.timings;
     const row: FrameLogRow = {
       time: new Date().toISOString(),
@@ -406,6 +407,7 @@ export class DashsegApp {
       postprocessMs: t.postprocessMs,
       uploadMs: p.uploadMs,
       renderMs,
+      videoUploadMs,
       latencyMs,
       backend: this.client?.info.backend ?? 'none',
       ...(p.score ? { miou: p.score.miou, pixelAccuracy: p.score.pixelAccuracy } : {}),

@@ -13,6 +13,7 @@ export const BENCH_STAGES = [
   ['postprocess', 'postprocessMs'],
   ['upload', 'uploadMs'],
   ['render', 'renderMs'],
+  ['video_upload', 'videoUploadMs'],
 ] as const satisfies readonly (readonly [string, keyof FrameLogRow])[];
 
 export type BenchStage = (typeof BENCH_STAGES)[number][0];

@@ -14,8 +14,12 @@ export interface FrameLogRow {
   readonly preprocessMs?: number | null;
   readonly inferenceMs?: number | null;
   readonly postprocessMs?: number | null;
+  /** Mask into its texture. */
   readonly uploadMs?: number | null;
+  /** The draw that first showed the mask (without the video frame upload). */
   readonly renderMs?: number | null;
+  /** The video frame taken into the video texture for that draw; empty when the draw took none. */
+  readonly videoUploadMs?: number | null;
   /** Capture to pixels on screen. */
   readonly latencyMs?: number | null;
   /** Execution provider that ran the frame, e.g. "wasm" or "webgpu". */
@@ -31,11 +35,11 @@ export type FrameLogColumn = keyof FrameLogRow;
 
 export const FRAME_LOG_COLUMNS: readonly FrameLogColumn[] = [
   'time', 'frameIndex', 'mediaTimeS', 'captureMs', 'preprocessMs', 'inferenceMs', 'postprocessMs',
-  'uploadMs', 'renderMs', 'latencyMs', 'backend', 'miou', 'pixelAccuracy', 'event',
+  'uploadMs', 'renderMs', 'videoUploadMs', 'latencyMs', 'backend', 'miou', 'pixelAccuracy', 'event',
 ];
 
 export const STAGE_COLUMNS = [
-  'captureMs', 'preprocessMs', 'inferenceMs', 'postprocessMs', 'uploadMs', 'renderMs', 'latencyMs',
+  'captureMs', 'preprocessMs', 'inferenceMs', 'postprocessMs', 'uploadMs', 'renderMs', 'videoUploadMs', 'latencyMs',
 ] as const satisfies readonly FrameLogColumn[];
 
 export type StageColumn = (typeof STAGE_COLUMNS)[number];

@@ -14,6 +14,8 @@ function row(frameIndex: number, latencyMs: number, inferenceMs: number): FrameL
     postprocessMs: 0.5,
     uploadMs: 0.25,
     renderMs: 2,
+    // The draw that showed the mask took a new video frame every other time (empty otherwise).
+    videoUploadMs: frameIndex % 2 === 0 ? 6 + frameIndex : null,
     latencyMs,
     backend: 'wasm',
   };
@@ -53,7 +55,8 @@ describe('summarizeRounds', () => {
     const f = summarizeRounds([measurement({ round: 0, rows })]);
     expect(f.latencyP50Ms).toBe(300);
     expect(f.latencyP95Ms).toBeCloseTo(880, 9); // rank 3.8: 400 + 0.8 * 600
-    expect(f.stagesP50Ms).toEqual({ capture: 1, preprocess: 10, inference: 42, postprocess: 0.5, upload: 0.25, render: 2 });
+    // video upload: the median of the draws that took a frame (6, 8, 10), the empty ones left out
+    expect(f.stagesP50Ms).toEqual({ capture: 1, preprocess: 10, inference: 42, postprocess: 0.5, upload: 0.25, render: 2, 'video_upload': 8 });
   });
 
   it('ignores missing stage values instead of counting them as 0', () => {
@@ -149,7 +152,7 @@ describe('JSON and table', () => {
       seconds: 3,
       frames: 2,
     });
-    expect(Object.keys(json.stages_p50_ms)).toEqual(['capture', 'preprocess', 'inference', 'postprocess', 'upload', 'render']);
+    expect(Object.keys(json.stages_p50_ms)).toEqual(['capture', 'preprocess', 'inference', 'postprocess', 'upload', 'render', 'video_upload']);
     expect(ratioJson(compareFigures(figures, figures))).toMatchObject({ of: 'B/A', fps: 1, latency_p50_ms: 1, fps_paired_median: 1 });
   });
 

@@ -32,7 +32,8 @@ describe('toCsv', () => {
   it('has the documented default columns', () => {
     expect(FRAME_LOG_COLUMNS[0]).toBe('time');
     expect(FRAME_LOG_COLUMNS).toContain('inferenceMs');
-    expect(FRAME_LOG_COLUMNS).toHaveLength(14);
+    expect(FRAME_LOG_COLUMNS).toHaveLength(15);
+    expect(FRAME_LOG_COLUMNS).toContain('videoUploadMs');
     expect(FRAME_LOG_COLUMNS).toContain('event');
   });
 });
