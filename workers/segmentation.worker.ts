@@ -6,6 +6,7 @@ import * as Comlink from 'comlink';
 import type * as OrtTypes from 'onnxruntime-web';
 import { chooseBackend, describeAdapter, type Backend } from '../src/inference/backendChoice.ts';
 import { hasWebGpuApi, probeWebGpuAdapter } from '../src/inference/adapterProbe.ts';
+import { FailureSignal } from '../src/inference/failureSignal.ts';
 import {
   SegmentationError,
   checkSessionAgainstContract,
@@ -41,22 +42,17 @@ interface Loaded {
 
 let loaded: Loaded | null = null;
 let busy = false;
-/** Why the WebGPU device was lost, once it was (GPUDevice.lost resolved); the worker then fails every frame. */
-let deviceLost: string | null = null;
-/** Rejects when the device is lost, so a run that would never finish on a lost device fails at once. */
-let deviceLostSignal: Promise<never> = new Promise<never>(() => undefined);
+/** Fails when the WebGPU device is lost (GPUDevice.lost resolved): a run that would never finish fails at once, and so does every later frame. */
+const deviceLoss = new FailureSignal();
 
 /** Watches the device ORT created: a lost device (driver reset, GPU unplugged, destroy()) is not recoverable here. */
 async function watchDeviceLoss(ort: Ort): Promise<void> {
   try {
     const device = (await ort.env.webgpu.device) as unknown as { lost?: Promise<{ reason?: string; message?: string }> };
-    const lost = device.lost;
-    if (!lost) return;
-    deviceLostSignal = lost.then((info) => {
-      deviceLost = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
-      throw new SegmentationError('webgpu-failed', `the WebGPU device was lost (${deviceLost})`);
+    void device.lost?.then((info) => {
+      const why = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
+      deviceLoss.fail(new SegmentationError('webgpu-failed', `the WebGPU device was lost (${why})`));
     });
-    deviceLostSignal.catch(() => undefined);
   } catch {
     // No device to watch: a failure shows up in session.run instead.
   }
@@ -216,9 +212,9 @@ async function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recyc
     frame.close();
     throw new SegmentationError('busy', 'a frame is already being segmented');
   }
-  if (deviceLost !== null && loaded.backend === 'webgpu') {
+  if (deviceLoss.failure && loaded.backend === 'webgpu') {
     frame.close();
-    throw new SegmentationError('webgpu-failed', `the WebGPU device was lost (${deviceLost})`);
+    throw deviceLoss.failure;
   }
   busy = true;
   const l = loaded;
@@ -238,10 +234,10 @@ async function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recyc
     let outputs: OrtTypes.InferenceSession.ReturnType;
     try {
       const run = l.session.run({ [l.contract.input.name]: l.inputTensor }, [l.outputName]);
-      outputs = l.backend === 'webgpu' ? await Promise.race([run, deviceLostSignal]) : await run;
+      outputs = l.backend === 'webgpu' ? await deviceLoss.race(run) : await run;
     } catch (err) {
       if (err instanceof SegmentationError) throw err;
-      const lost = deviceLost !== null ? ` (WebGPU device lost: ${deviceLost})` : '';
+      const lost = deviceLoss.failure ? ` (${deviceLoss.failure.message})` : '';
       throw new SegmentationError(l.backend === 'webgpu' ? 'webgpu-failed' : 'inference-failed', `inference failed on ${l.backend}: ${(err as Error).message}${lost}`);
     }
     const t2 = performance.now();
@@ -251,7 +247,7 @@ async function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recyc
       // On WebGPU the output stays on the GPU until here; only the small class map is downloaded.
       let data: ArrayLike<number | bigint>;
       try {
-        data = (tensor.location === 'cpu' ? tensor.data : await Promise.race([tensor.getData(), deviceLostSignal])) as ArrayLike<number | bigint>;
+        data = (tensor.location === 'cpu' ? tensor.data : await deviceLoss.race(tensor.getData())) as ArrayLike<number | bigint>;
       } catch (err) {
         if (err instanceof SegmentationError) throw err;
         throw new SegmentationError('webgpu-failed', `reading the class map from the GPU failed: ${(err as Error).message}`);

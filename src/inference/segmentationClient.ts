@@ -2,6 +2,7 @@
 // WebGPU fails (at start or mid-run), restarts a worker that crashes or stops answering.
 
 import * as Comlink from 'comlink';
+import { FailureSignal } from './failureSignal.ts';
 import type {
   InitProgress,
   SegmentationErrorCode,
@@ -34,21 +35,19 @@ export function errorCode(err: unknown): SegmentationClientError['code'] | null 
 interface WorkerHandle {
   readonly worker: Worker;
   readonly api: Comlink.Remote<SegmentationWorkerApi>;
-  /** Rejects when the worker dies (uncaught error in the worker scope). */
-  readonly crashed: Promise<never>;
+  /** Fails when the worker dies (uncaught error in the worker scope); every call races against it. */
+  readonly crash: FailureSignal;
 }
 
 function startWorker(): WorkerHandle {
   const worker = new Worker(new URL('../../workers/segmentation.worker.ts', import.meta.url), { type: 'module', name: 'segmentation' });
-  const crashed = new Promise<never>((_, reject) => {
-    worker.addEventListener('error', (e) => {
-      // Handled here (the worker is restarted): not reported again as an uncaught error of the page.
-      e.preventDefault();
-      reject(new SegmentationClientError('worker-crashed', `segmentation worker crashed: ${e.message || 'unknown error'}`));
-    });
+  const crash = new FailureSignal();
+  worker.addEventListener('error', (e) => {
+    // Handled here (the worker is restarted): not reported again as an uncaught error of the page.
+    e.preventDefault();
+    crash.fail(new SegmentationClientError('worker-crashed', `segmentation worker crashed: ${e.message || 'unknown error'}`));
   });
-  crashed.catch(() => undefined); // observed by segment() through Promise.race
-  return { worker, api: Comlink.wrap<SegmentationWorkerApi>(worker), crashed };
+  return { worker, api: Comlink.wrap<SegmentationWorkerApi>(worker), crash };
 }
 
 export class SegmentationClient {
@@ -76,7 +75,7 @@ export class SegmentationClient {
     const handle = startWorker();
     const progress = events.onProgress ? Comlink.proxy(events.onProgress) : undefined;
     try {
-      const info = await Promise.race([handle.api.init(options, progress), handle.crashed]);
+      const info = await handle.crash.race(handle.api.init(options, progress));
       return { handle, info, options, fallback: null as string | null };
     } catch (err) {
       handle.worker.terminate();
@@ -85,7 +84,7 @@ export class SegmentationClient {
         events.onNotice?.('webgpu-failed', reason);
         const wasm = { ...options, backend: 'wasm' as const };
         const next = startWorker();
-        const info = await Promise.race([next.api.init(wasm, progress), next.crashed]);
+        const info = await next.crash.race(next.api.init(wasm, progress));
         return { handle: next, info: { ...info, reason }, options: wasm, fallback: reason };
       }
       throw err;
@@ -114,11 +113,7 @@ export class SegmentationClient {
       timer = setTimeout(() => reject(new SegmentationClientError('worker-timeout', `segmentation worker did not answer within ${this.timeoutMs() / 1000} s`)), this.timeoutMs());
     });
     try {
-      return await Promise.race([
-        this.handle.api.segment(Comlink.transfer(frame, transfer), timestamp, recycled),
-        this.handle.crashed,
-        timeout,
-      ]);
+      return await Promise.race([this.handle.crash.race(this.handle.api.segment(Comlink.transfer(frame, transfer), timestamp, recycled)), timeout]);
     } catch (err) {
       const code = err instanceof SegmentationClientError ? err.code : errorCode(err);
       if (code === 'worker-timeout' || code === 'worker-crashed' || code === 'webgpu-failed') {
