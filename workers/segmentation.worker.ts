@@ -212,7 +212,7 @@ async function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recyc
     frame.close();
     throw new SegmentationError('busy', 'a frame is already being segmented');
   }
-  if (deviceLoss.failure && loaded.backend === 'webgpu') {
+  if (deviceLoss.failure) {
     frame.close();
     throw deviceLoss.failure;
   }
@@ -237,8 +237,8 @@ async function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recyc
       outputs = l.backend === 'webgpu' ? await deviceLoss.race(run) : await run;
     } catch (err) {
       if (err instanceof SegmentationError) throw err;
-      const lost = deviceLoss.failure ? ` (${deviceLoss.failure.message})` : '';
-      throw new SegmentationError(l.backend === 'webgpu' ? 'webgpu-failed' : 'inference-failed', `inference failed on ${l.backend}: ${(err as Error).message}${lost}`);
+      if (deviceLoss.failure) throw deviceLoss.failure; // the run failed because the device went
+      throw new SegmentationError(l.backend === 'webgpu' ? 'webgpu-failed' : 'inference-failed', `inference failed on ${l.backend}: ${(err as Error).message}`);
     }
     const t2 = performance.now();
     const tensor = outputs[l.outputName];

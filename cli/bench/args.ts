@@ -37,7 +37,7 @@ export const BENCH_FLAGS = {
     description: `rounds per model, each after a model reload and warm-up (default: ${DEFAULT_COMPARE_ROUNDS} with --compare, else 1)`,
   },
   warmup: { kind: 'int', metavar: 'N', min: 0, max: 600, default: DEFAULT_WARMUP_SECONDS, description: 'seconds of warm-up before each round' },
-  threads: { kind: 'int', metavar: 'N', min: 1, max: 64, description: 'WASM threads (default: automatic, up to 4)' },
+  threads: { kind: 'int', metavar: 'N', min: 1, max: 64, description: 'WASM threads (default: automatic: every core but one, up to 4)' },
   json: { kind: 'string', metavar: 'OUT.json', description: 'write the figures as JSON (atomically)' },
   verbose: { kind: 'boolean', description: "echo the browser's console" },
 } as const satisfies FlagSpecs;

@@ -35,7 +35,11 @@ export class FrameScheduler<R, M extends FrameMeta = FrameMeta> {
   completed = 0;
   failed = 0;
 
-  constructor(private readonly handlers: FrameSchedulerHandlers<R, M>) {}
+  private readonly now: () => number;
+
+  constructor(private readonly handlers: FrameSchedulerHandlers<R, M>) {
+    this.now = handlers.now ?? (() => performance.now());
+  }
 
   /** A frame is being segmented. */
   get busy(): boolean {
@@ -81,12 +85,11 @@ export class FrameScheduler<R, M extends FrameMeta = FrameMeta> {
   private start(meta: M): void {
     this.inFlight = true;
     this.submitted++;
-    const now = this.handlers.now ?? (() => performance.now());
     this.handlers.run(meta).then(
       (result) => {
         this.inFlight = false;
         this.completed++;
-        this.handlers.onResult({ result, meta, arrivedAt: now() });
+        this.handlers.onResult({ result, meta, arrivedAt: this.now() });
         this.startWaiting();
       },
       (err: unknown) => {
