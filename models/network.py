@@ -8,6 +8,9 @@ head       1x1 classifier at 1/4 resolution; bilinear x4 upsampling (align_corne
 
 Two architectures share this code (ARCHITECTURES):
   "os16"  the accurate net above: front-end features[0..13] (96 ch at 1/16), separable fusion at 1/4.
+  "lite2" the faster net (dashseg-lite2): every downsampling moved one block earlier (features[1] to 1/4,
+          features[2] to 1/8, features[4]'s depthwise conv at stride 1), so features[2..6] run at 1/8 instead of
+          1/4; features[9] dropped; linear fusion at 1/8 as well as at 1/4; the 1/4 tap is features[1] (16 ch).
   "lite"  the fast net: features[1] downsamples (stride 2 moved from features[2]'s depthwise conv into
           features[1]'s, so the expansion to 96 channels runs at 1/4 instead of 1/2, same pretrained weights),
           front-end cut at features[0..10] (64 ch at 1/16), and a linear fusion at 1/4: the 1x1 projection of
@@ -16,6 +19,8 @@ Two architectures share this code (ARCHITECTURES):
 """
 from __future__ import annotations
 
+import re
+from collections import OrderedDict
 from typing import List, Sequence
 
 import torch
@@ -75,7 +80,7 @@ class ContextModule(nn.Module):
         return self.layers(x)
 
 
-ARCHITECTURES = ("os16", "lite")
+ARCHITECTURES = ("os16", "lite", "lite2")
 
 
 class LinearFusion(nn.Module):
@@ -94,6 +99,11 @@ class LinearFusion(nn.Module):
         return self.refine(F.relu(self.bn(up + self.fine(fine))))
 
 
+def _blocks(features: nn.Sequential, ids: Sequence[int]) -> nn.Sequential:
+    """features[i] for i in ids, keeping torchvision's index as the module name (stage_to_16.10, ...)."""
+    return nn.Sequential(OrderedDict((str(i), features[i]) for i in ids))
+
+
 class DashSegNet(nn.Module):
     def __init__(self, num_classes: int, context_channels: int = 128, fuse8_channels: int = 96,
                  fuse4_channels: int = 64, pretrained: bool = True, arch: str = "os16"):
@@ -101,27 +111,39 @@ class DashSegNet(nn.Module):
         if arch not in ARCHITECTURES:
             raise ValueError(f"unknown architecture {arch!r}; expected one of {ARCHITECTURES}")
         self.arch = arch
-        lite = arch == "lite"
-        blocks = 11 if lite else 14
+        blocks = 14 if arch == "os16" else 11
         features = build_mobilenet_v2_features(blocks)
         if pretrained:
             load_int8_conv_weights(features)
-        if lite:
+        if arch == "lite":
             features[1].conv[0].stride = (2, 2)  # depthwise 3x3 of features[1] now downsamples ...
             features[2].conv[2].stride = (1, 1)  # ... and features[2]'s depthwise no longer does
-        self.stem_to_4 = features[:4]     # 24 ch, stride 4
-        self.stage_to_8 = features[4:7]   # 32 ch, stride 8
-        self.stage_to_16 = features[7:blocks]  # 96 ch (os16) or 64 ch (lite), stride 16
-        self.context_in = conv_bn_relu(64 if lite else 96, context_channels)
-        self.context = ContextModule(context_channels)
-        self.skip8 = conv_bn_relu(32, 32)
-        self.fuse8 = separable_bn_relu(context_channels + 32, fuse8_channels)
-        if lite:
-            fuse4_channels = 32
-            self.fuse4_linear = LinearFusion(fuse8_channels, 24, fuse4_channels)
+        if arch == "lite2":
+            features[1].conv[0].stride = (2, 2)  # 1/4 after features[1] ...
+            features[2].conv[2].stride = (2, 2)  # ... 1/8 after features[2] (same stride, one level down) ...
+            features[4].conv[2].stride = (1, 1)  # ... so features[4] stays at 1/8
+            self.stem_to_4 = _blocks(features, [0, 1])                 # 16 ch, stride 4
+            self.stage_to_8 = _blocks(features, [2, 3, 4, 5, 6])       # 32 ch, stride 8
+            self.stage_to_16 = _blocks(features, [7, 8, 10])           # 64 ch, stride 16
+            fine4_channels = 16
         else:
+            self.stem_to_4 = features[:4]     # 24 ch, stride 4
+            self.stage_to_8 = features[4:7]   # 32 ch, stride 8
+            self.stage_to_16 = features[7:blocks]  # 96 ch (os16) or 64 ch (lite), stride 16
+            fine4_channels = 24
+        self.context_in = conv_bn_relu(96 if arch == "os16" else 64, context_channels)
+        self.context = ContextModule(context_channels)
+        if arch == "lite2":
+            self.fuse8_linear = LinearFusion(context_channels, 32, fuse8_channels)
+        else:
+            self.skip8 = conv_bn_relu(32, 32)
+            self.fuse8 = separable_bn_relu(context_channels + 32, fuse8_channels)
+        if arch == "os16":
             self.skip4 = conv_bn_relu(24, 24)
             self.fuse4 = separable_bn_relu(fuse8_channels + 24, fuse4_channels)
+        else:
+            fuse4_channels = 32
+            self.fuse4_linear = LinearFusion(fuse8_channels, fine4_channels, fuse4_channels)
         self.classifier = nn.Conv2d(fuse4_channels, num_classes, 1)
 
     def backbone_parameters(self):
@@ -138,9 +160,12 @@ class DashSegNet(nn.Module):
         f8 = self.stage_to_8(f4)
         f16 = self.stage_to_16(f8)
         c = self.context(self.context_in(f16))
-        y = F.interpolate(c, size=f8.shape[-2:], mode="bilinear", align_corners=False)
-        y = self.fuse8(torch.cat([y, self.skip8(f8)], 1))
-        if self.arch == "lite":
+        if self.arch == "lite2":
+            y = self.fuse8_linear(c, f8)
+        else:
+            y = F.interpolate(c, size=f8.shape[-2:], mode="bilinear", align_corners=False)
+            y = self.fuse8(torch.cat([y, self.skip8(f8)], 1))
+        if self.arch != "os16":
             return self.classifier(self.fuse4_linear(y, f4))
         y = F.interpolate(y, size=f4.shape[-2:], mode="bilinear", align_corners=False)
         y = self.fuse4(torch.cat([y, self.skip4(f4)], 1))
@@ -151,10 +176,21 @@ class DashSegNet(nn.Module):
         return F.interpolate(self.forward_quarter(x), size=x.shape[-2:], mode="bilinear", align_corners=False)
 
 
+_FRONT_END_STAGE = re.compile(r"^(stem_to_4|stage_to_8|stage_to_16)\.(\d+)\.")
+
+
+def _front_end_name(name: str) -> str:
+    """stage_to_8.4.conv... -> features.4.conv...: a front-end block keeps its name whichever stage holds it."""
+    return _FRONT_END_STAGE.sub(r"features.\2.", name)
+
+
 def load_matching_weights(model: nn.Module, state: dict) -> List[str]:
-    """Copies every tensor of state whose name and shape match model's; returns the names copied."""
+    """Copies every tensor of state whose name and shape match model's; returns the names copied.
+    Front-end blocks match by their MobileNetV2 index, whichever stage holds them (lite2 moves some)."""
     own = model.state_dict()
-    matched = {k: v for k, v in state.items() if k in own and own[k].shape == v.shape}
+    by_block = {_front_end_name(k): v for k, v in state.items()}
+    matched = {k: by_block[_front_end_name(k)] for k in own
+               if _front_end_name(k) in by_block and own[k].shape == by_block[_front_end_name(k)].shape}
     own.update(matched)
     model.load_state_dict(own)
     return sorted(matched)
