@@ -186,6 +186,7 @@ export class DashsegApp {
     // A result or error of a scheduler that reloadModel() has replaced is dropped.
     const scheduler: FrameScheduler<FrameWork, CapturedFrame> = new FrameScheduler<FrameWork, CapturedFrame>({
       run: (frame) => this.segmentFrame(frame),
+      clearWorkerSlot: () => this.client?.clearWaiting(),
       onResult: (r) => (this.scheduler === scheduler ? this.onResult(r.meta, r.result) : this.discardResult(r.meta, r.result)),
       onError: (err, frame) => (this.scheduler === scheduler ? this.onSegmentError(err, frame) : frame.done?.()),
       onDrop: (frame) => frame.done?.(),
@@ -278,14 +279,16 @@ export class DashsegApp {
     this.scheduler.offer(frame);
   }
 
-  private async segmentFrame(frame: CapturedFrame): Promise<FrameWork> {
+  /** Copies a frame and segments it; null when it waited in the worker and was cleared there. */
+  private async segmentFrame(frame: CapturedFrame): Promise<FrameWork | null> {
     const client = this.client;
     if (!client) throw new Error('no model');
     const t0 = performance.now();
     const groundTruth = frame.loadGroundTruth?.().then((gt) => ({ gt, error: null as unknown }), (error: unknown) => ({ gt: null, error }));
     // The model sees the whole frame stretched to its input (APP_RESIZE_MODE), so resize at capture.
     const size = APP_RESIZE_MODE === 'stretch' ? client.info.inputSize : undefined;
-    // A live frame waiting in the scheduler's slot is copied now, from what the video shows now.
+    // A live frame is copied now, from what the video shows now (a frame that waited in the
+    // scheduler's slot is copied when it is sent, not when it was offered).
     const capturedAt = frame.live ? t0 : frame.capturedAt;
     const image = await frame.take(size);
     const snapshot = this.synced ? await frame.snapshot() : null;
@@ -294,7 +297,12 @@ export class DashsegApp {
     this.recycledMask = undefined;
     let result: SegmentationResult;
     try {
-      result = await client.segment(image, frame.frameIndex, recycled);
+      const outcome = await client.segment(image, frame.frameIndex, recycled);
+      if (outcome.kind === 'skipped') {
+        snapshot?.close();
+        return null;
+      }
+      result = outcome;
     } catch (err) {
       snapshot?.close();
       throw err;

@@ -1,6 +1,8 @@
 // The segmentation worker: owns the onnxruntime-web session, turns frames into class masks.
-// One frame at a time (the client never sends a second before the first returns; a re-entrant call
-// is rejected as 'busy'); the frame is closed here and the mask buffer is transferred back.
+// One frame runs at a time; a frame that arrives meanwhile waits in one slot (a newer one replaces
+// it, and the replaced one resolves 'skipped') and starts as soon as the running frame finishes, so
+// the worker does not wait for the page to answer between frames. Frames are closed here and the
+// mask buffer is transferred back.
 
 import * as Comlink from 'comlink';
 import type * as OrtTypes from 'onnxruntime-web';
@@ -21,6 +23,7 @@ import type {
   InitProgress,
   SegmentationInitOptions,
   SegmentationInitResult,
+  SegmentationOutcome,
   SegmentationResult,
   SegmentationWorkerApi,
 } from './segmentationProtocol.ts';
@@ -40,8 +43,19 @@ interface Loaded {
   readonly outputKind: 'classmap' | 'logits';
 }
 
+interface WaitingFrame {
+  readonly frame: ImageBitmap | VideoFrame;
+  readonly timestamp: number;
+  readonly recycled: Uint8Array | undefined;
+  readonly resolve: (outcome: SegmentationOutcome | Promise<SegmentationOutcome>) => void;
+}
+
 let loaded: Loaded | null = null;
 let busy = false;
+/** The frame that runs when the running one finishes (latest frame wins: one slot, never a queue). */
+let waiting: WaitingFrame | null = null;
+/** A mask buffer that came with a skipped frame: used for the next result that brings none. */
+let spareMask: Uint8Array | undefined;
 /** Fails when the WebGPU device is lost (GPUDevice.lost resolved): a run that would never finish fails at once, and so does every later frame. */
 const deviceLoss = new FailureSignal();
 
@@ -203,23 +217,53 @@ function toMask(data: ArrayLike<number | bigint>, length: number, recycled: Uint
   return mask;
 }
 
-async function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationResult> {
-  if (!loaded) {
-    frame.close();
-    throw new SegmentationError('not-initialised', 'segment() before init()');
+function skip(w: WaitingFrame): void {
+  w.frame.close();
+  if (w.recycled && !spareMask) spareMask = w.recycled;
+  w.resolve({ kind: 'skipped', timestamp: w.timestamp });
+}
+
+function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationOutcome> {
+  if (!busy) return runFrame(frame, timestamp, recycled);
+  return new Promise<SegmentationOutcome>((resolve) => {
+    if (waiting) skip(waiting);
+    waiting = { frame, timestamp, recycled, resolve };
+  });
+}
+
+async function clearWaiting(): Promise<void> {
+  const w = waiting;
+  waiting = null;
+  if (w) skip(w);
+}
+
+/**
+ * Starts the waiting frame in a task of its own, after the finished frame's result has been posted
+ * (a WASM run computes synchronously and would hold that result back) and after any frame already
+ * queued to this worker has replaced it. `busy` stays set until then, so no newer frame jumps ahead.
+ */
+const waitingTask = new MessageChannel();
+waitingTask.port1.onmessage = () => {
+  const w = waiting;
+  waiting = null;
+  if (!w) {
+    busy = false;
+    return;
   }
-  if (busy) {
-    frame.close();
-    throw new SegmentationError('busy', 'a frame is already being segmented');
-  }
-  if (deviceLoss.failure) {
-    frame.close();
-    throw deviceLoss.failure;
-  }
+  w.resolve(runFrame(w.frame, w.timestamp, w.recycled));
+};
+
+async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recycled: Uint8Array | undefined): Promise<SegmentationOutcome> {
   busy = true;
-  const l = loaded;
   const t0 = performance.now();
   try {
+    if (!loaded) throw new SegmentationError('not-initialised', 'segment() before init()');
+    if (deviceLoss.failure) throw deviceLoss.failure;
+    const l = loaded;
+    if (!recycled && spareMask) {
+      recycled = spareMask;
+      spareMask = undefined;
+    }
     const { width, height } = l.canvas;
     const srcW = 'displayWidth' in frame ? frame.displayWidth : frame.width;
     const srcH = 'displayHeight' in frame ? frame.displayHeight : frame.height;
@@ -268,6 +312,7 @@ async function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recyc
       }
       const t3 = performance.now();
       const result: SegmentationResult = {
+        kind: 'mask',
         mask,
         width: maskW,
         height: maskH,
@@ -279,16 +324,18 @@ async function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recyc
       tensor.dispose();
     }
   } finally {
-    busy = false;
     try {
       frame.close();
     } catch {
       // already closed
     }
+    if (waiting) waitingTask.port2.postMessage(null);
+    else busy = false;
   }
 }
 
 async function disposeLoaded(): Promise<void> {
+  await clearWaiting();
   const l = loaded;
   loaded = null;
   if (l) {
@@ -297,5 +344,5 @@ async function disposeLoaded(): Promise<void> {
   }
 }
 
-const api: SegmentationWorkerApi = { init, segment, dispose: disposeLoaded };
+const api: SegmentationWorkerApi = { init, segment, clearWaiting, dispose: disposeLoaded };
 Comlink.expose(api);

@@ -51,6 +51,7 @@ export interface SegmentationTimings {
 }
 
 export interface SegmentationResult {
+  readonly kind: 'mask';
   /** Class id per pixel, row-major, width x height (the model's output resolution). */
   readonly mask: Uint8Array;
   readonly width: number;
@@ -59,6 +60,14 @@ export interface SegmentationResult {
   readonly timestamp: number;
   readonly timings: SegmentationTimings;
 }
+
+/** A frame that waited in the worker and was cleared before it ran (see clearWaiting); it was closed there. */
+export interface SegmentationSkipped {
+  readonly kind: 'skipped';
+  readonly timestamp: number;
+}
+
+export type SegmentationOutcome = SegmentationResult | SegmentationSkipped;
 
 /** Error names thrown across the comlink boundary; the client maps them to user messages. */
 export type SegmentationErrorCode =
@@ -75,7 +84,13 @@ export type SegmentationErrorCode =
 
 export interface SegmentationWorkerApi {
   init(options: SegmentationInitOptions, onProgress?: (p: InitProgress) => void): Promise<SegmentationInitResult>;
-  /** `frame` is transferred and closed by the worker; `recycled` (a previous mask) is reused when it fits. */
-  segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationResult>;
+  /**
+   * `frame` is transferred and closed by the worker; `recycled` (a previous mask) is reused when it fits.
+   * A frame sent while another runs waits in the worker's one slot and starts the moment the running
+   * one finishes; a newer frame sent while one waits replaces it (the replaced one resolves 'skipped').
+   */
+  segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationOutcome>;
+  /** Clears the frame waiting in the worker, if any: its segment() resolves 'skipped'. */
+  clearWaiting(): Promise<void>;
   dispose(): Promise<void>;
 }

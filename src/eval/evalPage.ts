@@ -214,6 +214,8 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
         const t0 = performance.now();
         const result = await client.segment(bitmap, i);
         const ms = performance.now() - t0;
+        // One frame at a time here, so none waits in the worker and none can be cleared.
+        if (result.kind === 'skipped') throw new Error(`frame ${i} was skipped by the worker`);
         let prediction = result.mask;
         if (result.width !== label.width || result.height !== label.height) {
           prediction = resizeNearestU8(result.mask, result.width, result.height, new Uint8Array(label.width * label.height), label.width, label.height);

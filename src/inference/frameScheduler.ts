@@ -1,7 +1,9 @@
-// Latest-frame-wins backpressure: at most one frame in flight, never a queue. A frame offered while
-// one is being segmented waits in a single "next" slot; a newer frame replaces it (the replaced one
-// is dropped and counted). When the frame in flight finishes, the waiting one starts at once, so the
-// worker does not sit idle until the video presents its next frame (up to one frame interval).
+// Latest-frame-wins backpressure, never a queue. One frame runs in the worker and at most one more
+// waits there: the worker starts the waiting frame the moment the running one finishes, without a
+// round trip through the page's thread (whose event loop answers late while it renders and uploads
+// video: measured here, a result took 11.8 ms on average to reach the page). Any further frame
+// waits in a single slot on this side, uncopied; a newer frame replaces it (the replaced one is
+// dropped and counted), and it is copied and sent when the worker has room again.
 
 export interface FrameMeta {
   /** performance.now() when the frame was captured. */
@@ -18,17 +20,25 @@ export interface ScheduledResult<R, M extends FrameMeta> {
 }
 
 export interface FrameSchedulerHandlers<R, M extends FrameMeta> {
-  /** Segments one frame; only called for frames that start, so the caller copies the frame lazily here. */
-  readonly run: (meta: M) => Promise<R>;
+  /**
+   * Copies one frame and sends it to the worker; only called for frames that are sent, so the caller
+   * copies the frame lazily here. Resolves null when the frame waited in the worker and was cleared there.
+   */
+  readonly run: (meta: M) => Promise<R | null>;
   readonly onResult: (r: ScheduledResult<R, M>) => void;
   readonly onError: (err: unknown, meta: M) => void;
   /** A frame that will never run (replaced in the waiting slot, or cleared). */
   readonly onDrop?: (meta: M) => void;
+  /** Clears the frame waiting in the worker, if any (its run then resolves null). */
+  readonly clearWorkerSlot?: () => void;
   readonly now?: () => number;
 }
 
+/** Frames sent to the worker at once: the one running and the one waiting there. */
+export const FRAMES_IN_WORKER = 2;
+
 export class FrameScheduler<R, M extends FrameMeta = FrameMeta> {
-  private inFlight = false;
+  private sent = 0;
   private waiting: M | null = null;
   dropped = 0;
   submitted = 0;
@@ -41,22 +51,27 @@ export class FrameScheduler<R, M extends FrameMeta = FrameMeta> {
     this.now = handlers.now ?? (() => performance.now());
   }
 
-  /** A frame is being segmented. */
+  /** A frame is in the worker (running or waiting there). */
   get busy(): boolean {
-    return this.inFlight;
+    return this.sent > 0;
   }
 
-  /** The frame that starts when the one in flight finishes, if any. */
+  /** Frames sent to the worker and not yet answered. */
+  get inWorker(): number {
+    return this.sent;
+  }
+
+  /** The frame waiting on this side for room in the worker, if any. */
   get next(): M | null {
     return this.waiting;
   }
 
   /**
-   * Offers a frame: it starts now when nothing is in flight, else it takes the waiting slot (a frame
-   * already waiting there is dropped and counted).
+   * Offers a frame: it is sent now when the worker has room, else it takes the waiting slot here
+   * (a frame already waiting there is dropped and counted).
    */
   offer(meta: M): void {
-    if (!this.inFlight) {
+    if (this.sent < FRAMES_IN_WORKER) {
       this.start(meta);
       return;
     }
@@ -64,10 +79,11 @@ export class FrameScheduler<R, M extends FrameMeta = FrameMeta> {
     this.waiting = meta;
   }
 
-  /** Drops the waiting frame (source switched, model replaced, tab hidden). */
+  /** Drops the waiting frames, here and in the worker (source switched, model replaced, tab hidden). */
   clearWaiting(): void {
     if (this.waiting) this.drop(this.waiting);
     this.waiting = null;
+    if (this.sent > 1) this.handlers.clearWorkerSlot?.();
   }
 
   resetCounters(): void {
@@ -83,17 +99,27 @@ export class FrameScheduler<R, M extends FrameMeta = FrameMeta> {
   }
 
   private start(meta: M): void {
-    this.inFlight = true;
+    this.sent++;
     this.submitted++;
-    this.handlers.run(meta).then(
+    let running: Promise<R | null>;
+    try {
+      running = this.handlers.run(meta);
+    } catch (err) {
+      running = Promise.reject(err);
+    }
+    running.then(
       (result) => {
-        this.inFlight = false;
-        this.completed++;
-        this.handlers.onResult({ result, meta, arrivedAt: this.now() });
+        this.sent--;
+        if (result === null) {
+          this.drop(meta);
+        } else {
+          this.completed++;
+          this.handlers.onResult({ result, meta, arrivedAt: this.now() });
+        }
         this.startWaiting();
       },
       (err: unknown) => {
-        this.inFlight = false;
+        this.sent--;
         this.failed++;
         this.handlers.onError(err, meta);
         this.startWaiting();
@@ -103,7 +129,8 @@ export class FrameScheduler<R, M extends FrameMeta = FrameMeta> {
 
   private startWaiting(): void {
     const next = this.waiting;
+    if (!next || this.sent >= FRAMES_IN_WORKER) return;
     this.waiting = null;
-    if (next && !this.inFlight) this.start(next);
+    this.start(next);
   }
 }

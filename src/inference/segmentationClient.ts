@@ -8,7 +8,7 @@ import type {
   SegmentationErrorCode,
   SegmentationInitOptions,
   SegmentationInitResult,
-  SegmentationResult,
+  SegmentationOutcome,
   SegmentationWorkerApi,
 } from '../../workers/segmentationProtocol.ts';
 
@@ -100,7 +100,8 @@ export class SegmentationClient {
     return this.current.backend === 'webgpu' ? 120_000 : 20_000;
   }
 
-  async segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationResult> {
+  /** Resolves with the mask, or 'skipped' when the frame waited in the worker and was cleared there. */
+  async segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationOutcome> {
     if (this.restarting) {
       frame.close();
       await this.restarting;
@@ -113,7 +114,7 @@ export class SegmentationClient {
       timer = setTimeout(() => reject(new SegmentationClientError('worker-timeout', `segmentation worker did not answer within ${this.timeoutMs() / 1000} s`)), this.timeoutMs());
     });
     try {
-      return await Promise.race([this.handle.crash.race(this.handle.api.segment(Comlink.transfer(frame, transfer), timestamp, recycled)), timeout]);
+      return await Promise.race([this.handle.crash.race(this.handle.api.segment(Comlink.transfer(frame, transfer), timestamp, recycled) as Promise<SegmentationOutcome>), timeout]);
     } catch (err) {
       const code = err instanceof SegmentationClientError ? err.code : errorCode(err);
       if (code === 'worker-timeout' || code === 'worker-crashed' || code === 'webgpu-failed') {
@@ -123,6 +124,12 @@ export class SegmentationClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** Clears the frame waiting in the worker, if any (its segment() resolves 'skipped'). */
+  clearWaiting(): void {
+    if (this.restarting) return;
+    void this.handle.api.clearWaiting().catch(() => undefined);
   }
 
   /** Replaces the worker; after a WebGPU failure the new one runs WASM. */
