@@ -1,14 +1,15 @@
 // The segmentation worker: owns the onnxruntime-web session, turns frames into class masks.
-// One frame runs at a time; a frame that arrives meanwhile waits in one slot (a newer one replaces
-// it, and the replaced one resolves 'skipped') and starts as soon as the running frame finishes, so
-// the worker does not wait for the page to answer between frames. Frames are closed here and the
-// mask buffer is transferred back.
+// One frame runs at a time; a frame that arrives meanwhile waits in one slot (WorkerFrameSlot: a
+// newer one replaces it, and the replaced one resolves 'skipped') and starts as soon as the running
+// frame finishes, so the worker does not wait for the page to answer between frames. Frames are
+// closed here and the mask buffer is transferred back.
 
 import * as Comlink from 'comlink';
 import type * as OrtTypes from 'onnxruntime-web';
 import { chooseBackend, describeAdapter, type Backend } from '../src/inference/backendChoice.ts';
 import { hasWebGpuApi, probeWebGpuAdapter } from '../src/inference/adapterProbe.ts';
 import { FailureSignal } from '../src/inference/failureSignal.ts';
+import { WorkerFrameSlot } from '../src/inference/workerFrameSlot.ts';
 import {
   SegmentationError,
   checkSessionAgainstContract,
@@ -43,17 +44,7 @@ interface Loaded {
   readonly outputKind: 'classmap' | 'logits';
 }
 
-interface WaitingFrame {
-  readonly frame: ImageBitmap | VideoFrame;
-  readonly timestamp: number;
-  readonly recycled: Uint8Array | undefined;
-  readonly resolve: (outcome: SegmentationOutcome | Promise<SegmentationOutcome>) => void;
-}
-
 let loaded: Loaded | null = null;
-let busy = false;
-/** The frame that runs when the running one finishes (latest frame wins: one slot, never a queue). */
-let waiting: WaitingFrame | null = null;
 /** A mask buffer that came with a skipped frame: used for the next result that brings none. */
 let spareMask: Uint8Array | undefined;
 /** Fails when the WebGPU device is lost (GPUDevice.lost resolved): a run that would never finish fails at once, and so does every later frame. */
@@ -217,44 +208,39 @@ function toMask(data: ArrayLike<number | bigint>, length: number, recycled: Uint
   return mask;
 }
 
-function skip(w: WaitingFrame): void {
-  w.frame.close();
-  if (w.recycled && !spareMask) spareMask = w.recycled;
-  w.resolve({ kind: 'skipped', timestamp: w.timestamp });
+interface FrameRequest {
+  readonly frame: ImageBitmap | VideoFrame;
+  readonly timestamp: number;
+  readonly recycled: Uint8Array | undefined;
 }
 
+/** Tasks of their own for the slot (see WorkerFrameSlotHandlers.nextTask). */
+const taskChannel = new MessageChannel();
+const tasks: (() => void)[] = [];
+taskChannel.port1.onmessage = () => tasks.shift()?.();
+
+const slot = new WorkerFrameSlot<FrameRequest, SegmentationOutcome>({
+  run: (r) => runFrame(r.frame, r.timestamp, r.recycled),
+  skip: (r) => {
+    r.frame.close();
+    if (r.recycled && !spareMask) spareMask = r.recycled;
+    return { kind: 'skipped', timestamp: r.timestamp };
+  },
+  nextTask: (fn) => {
+    tasks.push(fn);
+    taskChannel.port2.postMessage(null);
+  },
+});
+
 function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationOutcome> {
-  if (!busy) return runFrame(frame, timestamp, recycled);
-  return new Promise<SegmentationOutcome>((resolve) => {
-    if (waiting) skip(waiting);
-    waiting = { frame, timestamp, recycled, resolve };
-  });
+  return slot.submit({ frame, timestamp, recycled });
 }
 
 async function clearWaiting(): Promise<void> {
-  const w = waiting;
-  waiting = null;
-  if (w) skip(w);
+  slot.clear();
 }
 
-/**
- * Starts the waiting frame in a task of its own, after the finished frame's result has been posted
- * (a WASM run computes synchronously and would hold that result back) and after any frame already
- * queued to this worker has replaced it. `busy` stays set until then, so no newer frame jumps ahead.
- */
-const waitingTask = new MessageChannel();
-waitingTask.port1.onmessage = () => {
-  const w = waiting;
-  waiting = null;
-  if (!w) {
-    busy = false;
-    return;
-  }
-  w.resolve(runFrame(w.frame, w.timestamp, w.recycled));
-};
-
 async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recycled: Uint8Array | undefined): Promise<SegmentationOutcome> {
-  busy = true;
   const t0 = performance.now();
   try {
     if (!loaded) throw new SegmentationError('not-initialised', 'segment() before init()');
@@ -329,8 +315,6 @@ async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recy
     } catch {
       // already closed
     }
-    if (waiting) waitingTask.port2.postMessage(null);
-    else busy = false;
   }
 }
 

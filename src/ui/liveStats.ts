@@ -20,7 +20,9 @@ export interface FrameScore {
 
 export class LiveStats {
   readonly inferenceFps = new FpsCounter(2000, 512);
-  readonly renderFps = new FpsCounter(1000, 512);
+  // 3 s, not 1 s: a paced 4K video draws only a few frames a second, and a 1 s window then held
+  // fewer than the two draws a rate needs (the HUD read 0 render FPS while the page drew).
+  readonly renderFps = new FpsCounter(3000, 512);
   readonly stages: Record<Stage, RollingWindow>;
   frames = 0;
   /** Confusion over every scored frame since the source started. */
