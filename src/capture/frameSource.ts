@@ -63,7 +63,7 @@ export interface FrameSourceHandlers {
   onFrame(frame: CapturedFrame): void;
   /** A failure after start (camera unplugged, decode error mid-stream). */
   onError(error: SourceError): void;
-  /** The source finished (a paced sequence after its last frame). */
+  /** The source finished: a paced sequence after its last frame, a video that failed mid-stream, a camera unplugged. */
   onEnded?(): void;
 }
 

@@ -84,8 +84,12 @@ export class VideoFileSource implements FrameSource {
     if (!video.videoWidth || !video.videoHeight) {
       throw new SourceError('video-unsupported', `${this.label}: has no video track the browser can show`);
     }
-    // Errors after the start (a truncated file that fails mid-way) go to onError.
-    video.addEventListener('error', () => handlers.onError(describeMediaError(video.error, this.label)));
+    // Errors after the start (a truncated file that fails mid-way) go to onError; the video stops
+    // there for good, so the source has ended.
+    video.addEventListener('error', () => {
+      handlers.onError(describeMediaError(video.error, this.label));
+      handlers.onEnded?.();
+    });
     const onFrame = (now: number, metadata: VideoFrameCallbackMetadata): void => {
       if (this.disposed) return;
       this.callbackId = video.requestVideoFrameCallback(onFrame);

@@ -70,7 +70,9 @@ export class WebcamSource implements FrameSource {
     const stream = video.srcObject as MediaStream | null;
     for (const track of stream?.getVideoTracks() ?? []) {
       track.addEventListener('ended', () => {
-        if (!this.disposed) handlers.onError(new SourceError('camera-disconnected', 'the camera stopped delivering video (unplugged or taken by another application)'));
+        if (this.disposed) return;
+        handlers.onError(new SourceError('camera-disconnected', 'the camera stopped delivering video (unplugged or taken by another application)'));
+        handlers.onEnded?.(); // an ended track never delivers again
       });
     }
   }

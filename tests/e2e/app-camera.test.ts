@@ -84,6 +84,7 @@ describe('webcam (fake camera)', () => {
       allowErrorCodes: ['camera-disconnected'],
     });
     expect(failed.lastError?.message).toMatch(/unplugged/);
+    expect(failed.source).toMatchObject({ kind: 'webcam', ended: true });
     expect(await app.page.locator('#banner').textContent()).toMatch(/unplugged/);
     // Nothing recorded is lost, and the app carries on with another source.
     const rowsAfterError = await app.logRows();

@@ -97,6 +97,7 @@ async function expectDecodeError(name: string): Promise<void> {
   const failed = await waitForError(app, 'video-decode', FIRST_FRAMES_MS);
   expect(failed.lastError?.message).toContain(name);
   expect(failed.lastError?.message).toMatch(/corrupt or truncated/);
+  expect(failed.source).toMatchObject({ kind: 'video-file', ended: true });
   expect(await app.page.locator('#banner').textContent()).toContain(name);
   console.log(`[${name}] ${failed.frames} frames before: ${failed.lastError?.message}`);
   await expectSampleSegmentedAfter(app, failed);
