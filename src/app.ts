@@ -8,6 +8,7 @@ import { LogStore } from './ui/logStore.ts';
 import { formatHud } from './ui/hudText.ts';
 import { parseAppOptions, contractUrlFor, DEFAULT_VIDEO_URL, MODEL_CHOICES, UrlOptionsError, type AppOptions } from './ui/urlOptions.ts';
 import { OverlayRenderer } from './render/overlayRenderer.ts';
+import { UploadPacer } from './render/uploadPacer.ts';
 import { SegmentationClient, errorCode } from './inference/segmentationClient.ts';
 import { FrameScheduler } from './inference/frameScheduler.ts';
 import { SourceError, type CapturedFrame, type FrameSource, type GroundTruth } from './capture/frameSource.ts';
@@ -35,6 +36,9 @@ export interface ModelReload {
   /** WASM threads; null = automatic (the default). */
   readonly threads?: number | null;
 }
+
+/** The most of the main thread that copying frames for the worker may take (see UploadPacer). */
+const CAPTURE_SHARE = 1 / 4;
 
 interface FrameWork {
   /** performance.now() when the pixels the worker got were captured (see CapturedFrame.live). */
@@ -71,6 +75,12 @@ export class DashsegApp {
   private synced = false;
   private readonly palette = new Uint8Array(PALETTE_SIZE * 4);
   private recycledMask: Uint8Array | undefined;
+  /**
+   * Copying a frame for the worker is main-thread work too: ~4 ms for the 960x540 sample here, far
+   * more for a 4K frame. With a frame always waiting in the worker, copies follow each other as fast
+   * as inference runs, so they are paced to a share of the thread (a copy waits; none is skipped).
+   */
+  private readonly capturePacer = new UploadPacer(CAPTURE_SHARE);
   private labelScratch = new Uint8Array(0);
   private pending: PendingDisplay | null = null;
   private shownSnapshot: ImageBitmap | null = null;
@@ -283,6 +293,12 @@ export class DashsegApp {
   private async segmentFrame(frame: CapturedFrame): Promise<FrameWork | null> {
     const client = this.client;
     if (!client) throw new Error('no model');
+    const source = this.source;
+    const waitMs = this.capturePacer.waitMs(performance.now());
+    if (waitMs > 0) {
+      await new Promise((resolve) => setTimeout(resolve, waitMs));
+      if (this.source !== source || this.client !== client) return null; // switched while waiting: dropped
+    }
     const t0 = performance.now();
     const groundTruth = frame.loadGroundTruth?.().then((gt) => ({ gt, error: null as unknown }), (error: unknown) => ({ gt: null, error }));
     // The model sees the whole frame stretched to its input (APP_RESIZE_MODE), so resize at capture.
@@ -293,6 +309,7 @@ export class DashsegApp {
     const image = await frame.take(size);
     const snapshot = this.synced ? await frame.snapshot() : null;
     const captureMs = performance.now() - t0;
+    this.capturePacer.record(t0, captureMs);
     const recycled = this.recycledMask;
     this.recycledMask = undefined;
     let result: SegmentationResult;

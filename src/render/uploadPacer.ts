@@ -3,6 +3,7 @@
 // CPU work on the page's main thread: measured here (2 cores, loaded), ~16 ms for a 960x540 frame but
 // 250-400 ms for 3840x2160, so a 25 fps 4K clip uploaded frame by frame left the page 5-8 animation
 // frames in 2 s. Paced, a large video shows fewer of its frames and the page keeps responding.
+// The app paces its frame copies for the worker the same way (a copy waits instead of being skipped).
 
 export class UploadPacer {
   private nextAt = -Infinity;
@@ -15,6 +16,11 @@ export class UploadPacer {
   /** Whether an upload may start at `now` (ms, e.g. performance.now()). */
   ready(now: number): boolean {
     return now >= this.nextAt;
+  }
+
+  /** How long a task that must not be skipped (a frame copy) waits before it may start at `now`. */
+  waitMs(now: number): number {
+    return Math.max(0, this.nextAt - now);
   }
 
   /** Records an upload that started at `startedAt` and took `ms`: the next waits ms * (1/share - 1) after it ends. */

@@ -36,4 +36,13 @@ describe('UploadPacer (video frame uploads take at most a share of the render th
     expect(() => new UploadPacer(1.5)).toThrow(RangeError);
     expect(() => new UploadPacer(Number.NaN)).toThrow(RangeError);
   });
+
+  it('waitMs tells a task that must not be skipped how long to wait (0 when it may start)', () => {
+    const pacer = new UploadPacer(1 / 4);
+    expect(pacer.waitMs(0)).toBe(0);
+    pacer.record(100, 10); // next may start 40 ms after this one started
+    expect(pacer.waitMs(110)).toBe(30);
+    expect(pacer.waitMs(140)).toBe(0);
+    expect(pacer.waitMs(500)).toBe(0);
+  });
 });
