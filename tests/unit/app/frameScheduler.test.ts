@@ -1,15 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FRAMES_IN_WORKER, FrameScheduler, type FrameMeta } from '../../../src/inference/frameScheduler.ts';
-
-function deferred<T>() {
-  let resolve!: (v: T) => void;
-  let reject!: (e: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+import { deferred } from './deferred.ts';
 
 const meta = (i: number): FrameMeta => ({ capturedAt: i, frameIndex: i, mediaTime: null });
 const settle = () => new Promise((r) => setTimeout(r, 0));
