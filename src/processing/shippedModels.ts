@@ -11,7 +11,8 @@ export interface ShippedModel {
 
 /** The first entry is the default model of the app, `npm run eval` and `npm run bench`. */
 export const SHIPPED_MODELS: readonly [ShippedModel, ...ShippedModel[]] = [
-  { name: 'dashseg-lite', label: 'fast: DashSegNet-lite (class map at 240x180)' },
+  { name: 'dashseg-lite2', label: 'fast: DashSegNet-lite2 (class map at 240x180)' },
+  { name: 'dashseg-lite', label: 'balanced: DashSegNet-lite (class map at 240x180)' },
   { name: 'dashseg-mnv2', label: 'accurate: DashSegNet (class map at 480x360)' },
 ];
 
