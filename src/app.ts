@@ -43,6 +43,8 @@ const CAPTURE_SHARE = 1 / 4;
 interface FrameWork {
   /** performance.now() when the pixels the worker got were captured (see CapturedFrame.live). */
   readonly capturedAt: number;
+  /** Media time of the pixels segmented (may be newer than the offered frame's: see CapturedFrame.live). */
+  readonly mediaTime: number | null;
   readonly result: SegmentationResult;
   readonly captureMs: number;
   readonly snapshot: ImageBitmap | null;
@@ -306,8 +308,7 @@ export class DashsegApp {
     // A live frame is copied now, from what the video shows now (a frame that waited in the
     // scheduler's slot is copied when it is sent, not when it was offered).
     const capturedAt = frame.live ? t0 : frame.capturedAt;
-    const image = await frame.take(size);
-    const snapshot = this.synced ? await frame.snapshot() : null;
+    const { image, snapshot, mediaTime } = await frame.copy(size, this.synced);
     const captureMs = performance.now() - t0;
     this.capturePacer.record(t0, captureMs);
     const recycled = this.recycledMask;
@@ -325,7 +326,7 @@ export class DashsegApp {
       throw err;
     }
     const gt = groundTruth ? await groundTruth : { gt: null, error: null };
-    return { capturedAt, result, captureMs, snapshot, groundTruth: gt.gt, groundTruthError: gt.error };
+    return { capturedAt, mediaTime, result, captureMs, snapshot, groundTruth: gt.gt, groundTruthError: gt.error };
   }
 
   private onResult(frame: CapturedFrame, work: FrameWork): void {
@@ -425,7 +426,7 @@ export class DashsegApp {
     const row: FrameLogRow = {
       time: new Date().toISOString(),
       frameIndex: p.frame.frameIndex,
-      mediaTimeS: p.frame.mediaTime,
+      mediaTimeS: p.work.mediaTime,
       captureMs: p.work.captureMs,
       preprocessMs: t.preprocessMs,
       inferenceMs: t.inferenceMs,

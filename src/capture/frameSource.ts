@@ -16,21 +16,30 @@ export interface FrameSize {
   readonly height: number;
 }
 
+/** What the app sends to the worker, and in synced mode shows with the mask: one copy of one frame. */
+export interface FrameCopy {
+  /** Resized to the requested size when one was given; transferable. */
+  readonly image: ImageBitmap | VideoFrame;
+  /** The same frame at full size, when asked for (synced mode); the caller closes it. */
+  readonly snapshot: ImageBitmap | null;
+  /** Media time (s) of the copied frame, which may be newer than the offered one (see `live`). */
+  readonly mediaTime: number | null;
+}
+
 export interface CapturedFrame extends FrameMeta {
   /**
-   * Makes the transferable copy the worker receives; called only for frames the scheduler accepts.
+   * Makes the transferable copy the worker receives; called only for frames the scheduler sends.
    * With `size`, the copy is already resized (stretched) to it, so only model-sized pixels cross
-   * to the worker and no full-size GPU readback happens there.
+   * to the worker and no full-size GPU readback happens there. With `withSnapshot`, a full-size copy
+   * of the very same frame comes too (synced mode shows it with its mask).
    */
-  readonly take: (size?: FrameSize) => Promise<ImageBitmap | VideoFrame>;
+  readonly copy: (size: FrameSize | undefined, withSnapshot: boolean) => Promise<FrameCopy>;
   /**
-   * take() copies what a live element shows when it is called (a playing video or camera), which may
+   * copy() copies what a live element shows when it is called (a playing video or camera), which may
    * be newer than the frame of capturedAt; latency is then counted from the copy. Stills (labelled
    * sequences) are not live: their pixels are those of capturedAt.
    */
   readonly live?: boolean;
-  /** A copy to display with its mask (synced mode); the caller closes it. */
-  readonly snapshot: () => Promise<ImageBitmap>;
   /** Ground-truth label of this frame, when the source has one. */
   readonly loadGroundTruth?: () => Promise<GroundTruth>;
   /** Called by the app when the frame is finished (segmented or dropped): paced sources advance on it. */
@@ -80,26 +89,49 @@ export interface FrameSource {
   dispose(): void;
 }
 
+const resized = (source: ImageBitmapSource, size: FrameSize): Promise<ImageBitmap> =>
+  createImageBitmap(source, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'low' });
+
 /**
- * A transferable copy of what a video element shows now. Resized to `size` when given (measured on
- * this 2-core machine: worker preprocessing 50 ms -> 1.3 ms, capture 5 ms); else a VideoFrame.
+ * One copy of what a video element shows now, resized to `size` when given (measured on this 2-core
+ * machine: worker preprocessing 50 ms -> 1.3 ms, capture 4 ms), with a full-size snapshot of the same
+ * frame when asked. Through a VideoFrame when the browser has them: the model's input and the snapshot
+ * then come from one frame, and `timestamp` names it (`copyMediaTime`: a file's media time; a camera's
+ * VideoFrame timestamps are not media times, so its offered time is kept).
  */
-export async function grabVideoFrame(video: HTMLVideoElement, mediaTime: number, size?: FrameSize): Promise<ImageBitmap | VideoFrame> {
-  if (size) return createImageBitmap(video, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'low' });
-  if (typeof VideoFrame !== 'undefined') {
-    return new VideoFrame(video, { timestamp: Math.round(mediaTime * 1e6) });
+export async function copyVideoFrame(video: HTMLVideoElement, mediaTime: number, size: FrameSize | undefined, withSnapshot: boolean, copyMediaTime: boolean): Promise<FrameCopy> {
+  if (typeof VideoFrame === 'undefined') {
+    const full = await createImageBitmap(video);
+    try {
+      const image = size ? await resized(full, size) : await createImageBitmap(full);
+      return { image, snapshot: withSnapshot ? await createImageBitmap(full) : null, mediaTime };
+    } finally {
+      full.close();
+    }
   }
-  return createImageBitmap(video);
+  const shown = copyMediaTime ? new VideoFrame(video) : new VideoFrame(video, { timestamp: Math.round(mediaTime * 1e6) });
+  try {
+    const image: ImageBitmap | VideoFrame = size ? await resized(shown, size) : shown.clone();
+    let snapshot: ImageBitmap | null = null;
+    try {
+      snapshot = withSnapshot ? await createImageBitmap(shown) : null;
+    } catch (err) {
+      image.close();
+      throw err;
+    }
+    return { image, snapshot, mediaTime: copyMediaTime ? shown.timestamp / 1e6 : mediaTime };
+  } finally {
+    shown.close();
+  }
 }
 
-/** The frame a video element (file or camera) shows now, captured lazily when the app takes it. */
-export function videoElementFrame(video: HTMLVideoElement, frameIndex: number, mediaTime: number): CapturedFrame {
+/** The frame a video element (file or camera) shows now, copied lazily when the app sends it. */
+export function videoElementFrame(video: HTMLVideoElement, frameIndex: number, mediaTime: number, copyMediaTime: boolean): CapturedFrame {
   return {
     capturedAt: performance.now(),
     frameIndex,
     mediaTime,
     live: true,
-    take: (size) => grabVideoFrame(video, mediaTime, size),
-    snapshot: () => createImageBitmap(video),
+    copy: (size, withSnapshot) => copyVideoFrame(video, mediaTime, size, withSnapshot, copyMediaTime),
   };
 }

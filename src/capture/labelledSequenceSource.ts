@@ -193,11 +193,13 @@ export class LabelledSequenceSource implements FrameSource {
       frameIndex: i,
       mediaTime: i / this.manifest.fps,
       name: ref.name,
-      take: (size) =>
-        size && (size.width !== bitmap.width || size.height !== bitmap.height)
+      copy: async (size, withSnapshot) => ({
+        image: await (size && (size.width !== bitmap.width || size.height !== bitmap.height)
           ? createImageBitmap(bitmap, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'low' })
-          : createImageBitmap(bitmap),
-      snapshot: () => createImageBitmap(bitmap),
+          : createImageBitmap(bitmap)),
+        snapshot: withSnapshot ? await createImageBitmap(bitmap) : null,
+        mediaTime: i / this.manifest.fps,
+      }),
       ...(labelLoader
         ? {
             loadGroundTruth: async (): Promise<GroundTruth> => {

@@ -94,7 +94,7 @@ export class VideoFileSource implements FrameSource {
       if (this.disposed) return;
       this.callbackId = video.requestVideoFrameCallback(onFrame);
       if (this.paused) return;
-      handlers.onFrame(videoElementFrame(video, this.frameIndex++, metadata.mediaTime));
+      handlers.onFrame(videoElementFrame(video, this.frameIndex++, metadata.mediaTime, true));
       void now;
     };
     this.callbackId = video.requestVideoFrameCallback(onFrame);

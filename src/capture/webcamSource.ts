@@ -50,7 +50,7 @@ export class WebcamSource implements FrameSource {
     this.camera = new Camera(video, {
       onFrame: async () => {
         if (this.paused || this.disposed) return;
-        handlers.onFrame(videoElementFrame(video, this.frameIndex++, video.currentTime));
+        handlers.onFrame(videoElementFrame(video, this.frameIndex++, video.currentTime, false));
       },
       width: 1280,
       height: 720,
