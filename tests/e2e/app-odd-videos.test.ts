@@ -17,7 +17,7 @@ import { useAppServer, useBrowser } from './helpers/fixtures.ts';
 import { classId, classMapSize, fetchModelContract } from './helpers/contract.ts';
 import { classShareInRows, darkShareInColumns, flipRows, maskAgreement, maskColourAgreement, type RgbaPicture } from './helpers/masks.ts';
 import { corruptedCopy, encodeClip, SAMPLE_CLIP, truncatedCopy } from './helpers/videoClips.ts';
-import { setHidden } from './helpers/visibility.ts';
+import { freezeMasks } from './helpers/visibility.ts';
 
 const server = useAppServer();
 const browser = useBrowser(); // --disable-gpu: WebGL on SwiftShader, WASM inference
@@ -126,20 +126,6 @@ function countAnimationFrames(page: Page, ms: number): Promise<AnimationFrames> 
   }), ms);
 }
 
-/**
- * Stops new masks as a hidden tab does (the source pauses; headless, the page keeps drawing), and
- * waits until the frame in flight has landed: no new frame for 1.5 s.
- */
-async function freezeMask(a: AppPage): Promise<void> {
-  await setHidden(a.page, true);
-  let previous = -1;
-  await a.waitForStats('the frame in flight to land after pausing', (s) => {
-    const still = s.frames === previous;
-    previous = s.frames;
-    return still;
-  }, { timeoutMs: 20_000, intervalMs: 1500 });
-}
-
 /** The overlay canvas as pixels, once the page has drawn what was just set. */
 async function canvasPicture(a: AppPage): Promise<RgbaPicture> {
   await a.page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
@@ -147,7 +133,7 @@ async function canvasPicture(a: AppPage): Promise<RgbaPicture> {
   return { width: png.width, height: png.height, data: png.data };
 }
 
-/** The overlay canvas with the mask it shows (call freezeMask first). */
+/** The overlay canvas with the mask it shows (call freezeMasks first). */
 async function canvasWithItsMask(a: AppPage): Promise<{ picture: RgbaPicture; mask: ClassMask }> {
   const before = await a.latestMask();
   const picture = await canvasPicture(a);
@@ -222,7 +208,7 @@ describe('odd video files', () => {
     await chooseVideoFile(app.page, clipFile('portrait.mp4'));
     const s = await app.waitForStats('frames of the portrait clip', (v) => v.source?.label === 'portrait.mp4' && v.frames >= landscape.frames + 3, { timeoutMs: 60_000 });
     expect(s.source?.kind).toBe('video-file');
-    await freezeMask(app);
+    await freezeMasks(app);
     // The video alone: it fills exactly the rectangle its aspect ratio gives, dark bars left and right.
     await app.page.locator('#opacity').fill('0');
     const video = await canvasPicture(app);

@@ -12,7 +12,7 @@ import { routedUrlPath, routeLocalFiles } from '../../tools/browser/index.ts';
 import { AppPage, type AppLogRow } from './helpers/appPage.ts';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
 import { encodeClip, SAMPLE_CLIP } from './helpers/videoClips.ts';
-import { setHidden } from './helpers/visibility.ts';
+import { freezeMasks, setHidden } from './helpers/visibility.ts';
 
 const server = useAppServer();
 const browser = useBrowser();
@@ -46,17 +46,6 @@ afterEach(async () => {
   await app?.close();
   app = null;
 });
-
-/** Stops new frames (the tab is hidden, so the source pauses) and waits until the frames in the worker have landed. */
-async function freeze(a: AppPage): Promise<void> {
-  await setHidden(a.page, true);
-  let previous = -1;
-  await a.waitForStats('the frames in the worker to land', (s) => {
-    const still = s.frames === previous;
-    previous = s.frames;
-    return still;
-  }, { timeoutMs: 20_000, intervalMs: 1500, allowErrorCodes: ['paused-hidden'] });
-}
 
 /** The cell of the white box on the canvas (the clip is letterboxed in it), or null when none is clear. */
 async function cellOnScreen(a: AppPage): Promise<number | null> {
@@ -128,7 +117,7 @@ describe('synced mask mode', () => {
     expect(await app.page.locator('#synced').isChecked(), '?synced=1 ticks the toggle').toBe(true);
     const synced: { shown: number | null; mask: number; video: number }[] = [];
     for (let k = 0; k < 3; k++) {
-      await freeze(app);
+      await freezeMasks(app);
       synced.push(await frozenState(app));
       await setHidden(app.page, false);
       s = await app.waitForFrames(s.frames + 3, { timeoutMs: 60_000, allowErrorCodes: ['paused-hidden'] });
@@ -141,7 +130,7 @@ describe('synced mask mode', () => {
 
     await app.page.locator('#synced').uncheck();
     s = await app.waitForFrames(s.frames + 3, { timeoutMs: 60_000, allowErrorCodes: ['paused-hidden'] });
-    await freeze(app);
+    await freezeMasks(app);
     const live = await frozenState(app);
     console.log(`[live] cell shown ${live.shown}, of the mask ${live.mask}, of the video ${live.video}`);
     // A paused element's currentTime lags the frame it shows by up to one frame here.
