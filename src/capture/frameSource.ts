@@ -89,7 +89,8 @@ export interface FrameSource {
   dispose(): void;
 }
 
-const resized = (source: ImageBitmapSource, size: FrameSize): Promise<ImageBitmap> =>
+/** A copy of `source` stretched to `size` (the model input). */
+export const resizedBitmap = (source: ImageBitmapSource, size: FrameSize): Promise<ImageBitmap> =>
   createImageBitmap(source, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'low' });
 
 /**
@@ -101,17 +102,19 @@ const resized = (source: ImageBitmapSource, size: FrameSize): Promise<ImageBitma
  */
 export async function copyVideoFrame(video: HTMLVideoElement, mediaTime: number, size: FrameSize | undefined, withSnapshot: boolean, copyMediaTime: boolean): Promise<FrameCopy> {
   if (typeof VideoFrame === 'undefined') {
+    // Without VideoFrame: one copy straight from the element, unless a snapshot must match it.
+    if (!withSnapshot) return { image: await (size ? resizedBitmap(video, size) : createImageBitmap(video)), snapshot: null, mediaTime };
     const full = await createImageBitmap(video);
     try {
-      const image = size ? await resized(full, size) : await createImageBitmap(full);
-      return { image, snapshot: withSnapshot ? await createImageBitmap(full) : null, mediaTime };
+      const image = size ? await resizedBitmap(full, size) : await createImageBitmap(full);
+      return { image, snapshot: await createImageBitmap(full), mediaTime };
     } finally {
       full.close();
     }
   }
   const shown = copyMediaTime ? new VideoFrame(video) : new VideoFrame(video, { timestamp: Math.round(mediaTime * 1e6) });
   try {
-    const image: ImageBitmap | VideoFrame = size ? await resized(shown, size) : shown.clone();
+    const image: ImageBitmap | VideoFrame = size ? await resizedBitmap(shown, size) : shown.clone();
     let snapshot: ImageBitmap | null = null;
     try {
       snapshot = withSnapshot ? await createImageBitmap(shown) : null;

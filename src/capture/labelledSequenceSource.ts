@@ -7,6 +7,7 @@ import {
   type CapturedFrame,
   type FrameSource,
   type FrameSourceHandlers,
+  resizedBitmap,
   type GroundTruth,
 } from './frameSource.ts';
 import type { DisplaySource } from '../render/overlayRenderer.ts';
@@ -194,9 +195,7 @@ export class LabelledSequenceSource implements FrameSource {
       mediaTime: i / this.manifest.fps,
       name: ref.name,
       copy: async (size, withSnapshot) => ({
-        image: await (size && (size.width !== bitmap.width || size.height !== bitmap.height)
-          ? createImageBitmap(bitmap, { resizeWidth: size.width, resizeHeight: size.height, resizeQuality: 'low' })
-          : createImageBitmap(bitmap)),
+        image: await (size && (size.width !== bitmap.width || size.height !== bitmap.height) ? resizedBitmap(bitmap, size) : createImageBitmap(bitmap)),
         snapshot: withSnapshot ? await createImageBitmap(bitmap) : null,
         mediaTime: i / this.manifest.fps,
       }),
