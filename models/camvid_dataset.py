@@ -30,9 +30,25 @@ def _read_image(path: Path) -> np.ndarray:
 
 
 def _read_label(path: Path, expected_hw: Tuple[int, int], num_classes: int, void_id: int) -> np.ndarray:
+    """An 8-bit single-channel PNG whose values are class ids.
+
+    Rejected with the file's name, as the app's and the eval CLI's decoders do: any bit depth other than 8
+    (a 16-bit label would be read differently by a canvas decoder, which keeps the high byte), and palette
+    PNGs whose palette is not the identity (index i -> grey i), whose indices are not what a viewer shows.
+    """
     try:
         with Image.open(path) as im:
-            if im.mode not in ("L", "P", "I", "I;16"):
+            if im.mode in ("I", "I;16", "I;16B", "I;16L", "F") or im.info.get("bits", 8) not in (8,):
+                raise DatasetError(f"{path}: label has bit depth 16 (mode {im.mode}); class-id labels must be 8-bit")
+            if im.mode == "P":
+                palette = im.getpalette() or []
+                used = np.unique(np.asarray(im))
+                for i in used.tolist():
+                    rgb = palette[3 * i:3 * i + 3]
+                    if rgb and rgb != [i, i, i]:
+                        raise DatasetError(f"{path}: palette label maps index {i} to colour {tuple(rgb)}; "
+                                           "class-id labels must be greyscale or use the identity palette")
+            elif im.mode != "L":
                 raise DatasetError(f"{path}: label must be a single-channel PNG of class ids, got mode {im.mode}")
             label = np.asarray(im, dtype=np.int64)
     except DatasetError:
@@ -94,6 +110,15 @@ class AugmentConfig:
     scale_max: float = 2.0
     jitter: float = 0.25  # brightness / contrast / saturation
     hue_degrees: float = 6.0
+    # Dashcam-footage augmentations (all 0 = the earlier recipe):
+    rotate_degrees: float = 0.0    # small camera roll, label NEAREST, uncovered corners void
+    gamma: float = 0.0             # exposure: gamma drawn in [1 - g, 1 + g]
+    colour_temperature: float = 0.0  # red and blue gains moved apart by up to this fraction
+    blur_prob: float = 0.0         # Gaussian or horizontal motion blur (sigma / length up to 1.5 / 7 px)
+    jpeg_prob: float = 0.0         # JPEG re-encode at quality 25-75 (compression artefacts)
+
+
+DASHCAM_AUGMENT = dict(rotate_degrees=5.0, gamma=0.3, colour_temperature=0.15, blur_prob=0.3, jpeg_prob=0.3)
 
 
 def augment(image: np.ndarray, label: np.ndarray, cfg: AugmentConfig, void_id: int,
@@ -115,7 +140,19 @@ def augment(image: np.ndarray, label: np.ndarray, cfg: AugmentConfig, void_id: i
     label = label[y:y + cfg.crop_h, x:x + cfg.crop_w]
     if rng.random() < 0.5:  # horizontal only: driving scenes are not upside down
         image, label = image[:, ::-1], label[:, ::-1]
+    if cfg.rotate_degrees > 0:
+        angle = rng.uniform(-cfg.rotate_degrees, cfg.rotate_degrees)
+        m = cv2.getRotationMatrix2D((cfg.crop_w / 2, cfg.crop_h / 2), angle, 1.0)
+        image = cv2.warpAffine(np.ascontiguousarray(image), m, (cfg.crop_w, cfg.crop_h), flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=(124, 116, 104))
+        label = cv2.warpAffine(np.ascontiguousarray(label), m, (cfg.crop_w, cfg.crop_h), flags=cv2.INTER_NEAREST,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=void_id)
     image = image.astype(np.float32)
+    if cfg.gamma > 0:
+        image = 255.0 * (image / 255.0) ** rng.uniform(1 - cfg.gamma, 1 + cfg.gamma)
+    if cfg.colour_temperature > 0:
+        t = rng.uniform(-cfg.colour_temperature, cfg.colour_temperature)  # > 0 warmer, < 0 cooler
+        image *= np.array([1 + t, 1.0, 1 - t], np.float32)
     j = cfg.jitter
     image *= rng.uniform(1 - j, 1 + j)                                   # brightness
     mean = image.mean()
@@ -128,6 +165,19 @@ def augment(image: np.ndarray, label: np.ndarray, cfg: AugmentConfig, void_id: i
         shift = int(round(rng.uniform(-cfg.hue_degrees, cfg.hue_degrees) / 2))  # OpenCV hue is 0..179
         hsv[..., 0] = ((hsv[..., 0].astype(np.int16) + shift) % 180).astype(np.uint8)
         image = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
+    if cfg.blur_prob > 0 and rng.random() < cfg.blur_prob:
+        if rng.random() < 0.5:
+            image = cv2.GaussianBlur(image, (0, 0), rng.uniform(0.5, 1.5))
+        else:  # horizontal motion blur, as from a turning or shaking car
+            length = rng.randint(3, 7)
+            kernel = np.zeros((length, length), np.float32)
+            kernel[length // 2, :] = 1.0 / length
+            image = cv2.filter2D(image, -1, kernel)
+    if cfg.jpeg_prob > 0 and rng.random() < cfg.jpeg_prob:
+        ok, buf = cv2.imencode(".jpg", np.ascontiguousarray(image[..., ::-1]),  # OpenCV encodes BGR
+                               [cv2.IMWRITE_JPEG_QUALITY, rng.randint(25, 75)])
+        if ok:
+            image = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1]
     return np.ascontiguousarray(image), np.ascontiguousarray(label)
 
 

@@ -24,6 +24,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from contract import load_contract_base  # noqa: E402
 from camvid_dataset import normalise  # noqa: E402
+from checkpoint_io import load_checkpoint  # noqa: E402
 from network import ARCHITECTURES, DashSegNet, count_macs, count_parameters  # noqa: E402
 
 MODELS_DIR = Path(__file__).resolve().parent
@@ -93,7 +94,7 @@ def main() -> None:
     torch.set_num_threads(2)
 
     base = load_contract_base()
-    state = torch.load(args.checkpoint, map_location="cpu")
+    state = load_checkpoint(args.checkpoint)
     arch = args.arch or state.get("args", {}).get("arch", "os16")
     net = DashSegNet(base.num_classes, pretrained=False, arch=arch)
     net.load_state_dict(state["model"] if "model" in state else state)

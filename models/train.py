@@ -4,6 +4,11 @@
   /usr/bin/python3 models/train.py --run dashseg-mnv2 --epochs 90 --resume # continue from last.pt
   torchrun --nproc_per_node 2 models/train.py --run ddp-test --epochs 1 --backend gloo
 
+Speed on CPU VMs: with glibc's default malloc every large tensor is a fresh mmap returned on free, and
+each step page-faults hundreds of MB back in (~10x the arithmetic on our 2-core VMs). So this script
+re-executes itself once with MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ / MALLOC_TOP_PAD_ set
+(see malloc_env.py) unless they are set already or DASHSEG_KEEP_MALLOC=1.
+
 Checkpoints every epoch in models/runs/<run>/ (last.pt with optimiser state, best.pt = best val mIoU);
 a line per epoch is appended to models/runs/<run>/log.tsv.
 """
@@ -17,14 +22,20 @@ import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from malloc_env import reexec_with_malloc_env  # noqa: E402
+
+if __name__ == "__main__":
+    reexec_with_malloc_env()  # before torch allocates anything
+
 import numpy as np
 import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from camvid_dataset import (AugmentConfig, DatasetError, LabelledFrames, augment, class_frequencies,  # noqa: E402
-                            load_labelled_folder, log_balanced_weights, normalise)
+from camvid_dataset import (DASHCAM_AUGMENT, AugmentConfig, DatasetError, LabelledFrames, augment,  # noqa: E402
+                            class_frequencies, load_labelled_folder, log_balanced_weights, normalise)
+from checkpoint_io import load_checkpoint  # noqa: E402
 from contract import load_contract_base  # noqa: E402
 from metrics import accumulate_confusion, iou_per_class, mean_iou, pixel_accuracy  # noqa: E402
 from network import ARCHITECTURES, DashSegNet, count_macs, count_parameters, load_matching_weights  # noqa: E402
@@ -44,6 +55,18 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--weight-decay", type=float, default=1e-4)
     p.add_argument("--crop", default="320x448", help="HxW training crop")
     p.add_argument("--scale", default="0.5,2.0", help="random scale range")
+    p.add_argument("--augment", choices=("basic", "dashcam"), default="basic",
+                   help="basic: scale, crop, flip, colour jitter; dashcam: also small rotation, exposure, colour "
+                        "temperature, blur and JPEG artefacts")
+    p.add_argument("--loss", choices=("ce", "ohem"), default="ce",
+                   help="ce: class-weighted cross-entropy; ohem: the same, averaged over the hardest pixels only")
+    p.add_argument("--ohem-keep", type=float, default=0.25, help="share of labelled pixels that OHEM keeps (at least)")
+    p.add_argument("--ohem-thresh", type=float, default=0.7,
+                   help="OHEM also keeps every pixel whose true-class probability is below this")
+    p.add_argument("--splits", default="train", help="training splits, e.g. train or train+val (final runs)")
+    p.add_argument("--ema", type=float, default=0.0,
+                   help="keep an exponential moving average of the weights (e.g. 0.999); val, best.pt and "
+                        "ema.pt use it")
     p.add_argument("--arch", choices=ARCHITECTURES, default="os16", help="os16: accurate; lite: fast (see network.py)")
     p.add_argument("--init-from", default="",
                    help="start from the tensors of this checkpoint whose names and shapes match (e.g. the os16 net for lite)")
@@ -67,6 +90,29 @@ def poly_lr(step: int, total: int, warmup: int) -> float:
     if step < warmup:
         return (step + 1) / warmup
     return (1 - (step - warmup) / max(1, total - warmup)) ** 0.9
+
+
+def ohem_cross_entropy(logits: torch.Tensor, target: torch.Tensor, weight: torch.Tensor, ignore_index: int,
+                       thresh: float, min_keep: float) -> torch.Tensor:
+    """Online hard example mining (as in BiSeNet / PSPNet training code): the class-weighted cross-entropy
+    averaged over pixels whose true-class probability is below `thresh`, and at least the `min_keep`
+    share of labelled pixels with the highest loss. Thin classes (poles, signs) are mostly hard pixels."""
+    # Unweighted per-pixel loss, weighted below: the mean is normalised by the kept pixels' weights, as
+    # F.cross_entropy(weight=...) normalises its mean, so "ce" and "ohem" losses are on the same scale.
+    flat_target = target.flatten()
+    valid = flat_target != ignore_index
+    pixel_loss = F.cross_entropy(logits, target, ignore_index=ignore_index, reduction="none").flatten()[valid]
+    if pixel_loss.numel() == 0:
+        return logits.sum() * 0
+    pixel_weight = weight[flat_target[valid]]
+    with torch.no_grad():
+        prob = torch.exp(-pixel_loss)  # the true class's softmax probability
+        hard = prob < thresh
+        k = max(1, int(min_keep * pixel_loss.numel()))
+        if int(hard.sum()) < k:
+            hard = torch.zeros_like(hard)
+            hard[pixel_loss.topk(k).indices] = True
+    return (pixel_loss[hard] * pixel_weight[hard]).sum() / pixel_weight[hard].sum()
 
 
 def distillation_loss(student: torch.Tensor, teacher: torch.Tensor, temperature: float) -> torch.Tensor:
@@ -115,18 +161,27 @@ def main() -> None:
 
     contract = load_contract_base()
     data = Path(args.data)
+    splits = [s_ for s_ in args.splits.split("+") if s_]
+    if not splits or any(s_ not in ("train", "val") for s_ in splits):
+        sys.exit(f"--splits {args.splits}: use train, val or train+val")
     try:
-        train = load_labelled_folder(data / "train", data / "trainannot", contract.num_classes, contract.void_id)
+        parts = [load_labelled_folder(data / s_, data / f"{s_}annot", contract.num_classes, contract.void_id)
+                 for s_ in splits]
         val = load_labelled_folder(data / "val", data / "valannot", contract.num_classes, contract.void_id)
     except DatasetError as exc:
         sys.exit(f"dataset error: {exc}")
+    train = LabelledFrames([n for p_ in parts for n in p_.names], [i for p_ in parts for i in p_.images],
+                           [lab for p_ in parts for lab in p_.labels])
+    if "val" in splits and is_main:
+        print("training on val too: the val figures below are not a held-out score (take the last epoch or the EMA)")
     if args.train_limit:
         train = LabelledFrames(train.names[:args.train_limit], train.images[:args.train_limit], train.labels[:args.train_limit])
     if args.val_limit:
         val = LabelledFrames(val.names[:args.val_limit], val.images[:args.val_limit], val.labels[:args.val_limit])
     crop_h, crop_w = (int(v) for v in args.crop.split("x"))
     s_min, s_max = (float(v) for v in args.scale.split(","))
-    aug = AugmentConfig(crop_h=crop_h, crop_w=crop_w, scale_min=s_min, scale_max=s_max)
+    aug = AugmentConfig(crop_h=crop_h, crop_w=crop_w, scale_min=s_min, scale_max=s_max,
+                        **(DASHCAM_AUGMENT if args.augment == "dashcam" else {}))
 
     weights = torch.tensor(log_balanced_weights(class_frequencies(train.labels, contract.num_classes)),
                            dtype=torch.float32, device=device)
@@ -143,7 +198,7 @@ def main() -> None:
         sys.exit(f"--resume-from {resume_path}: no such checkpoint")
     resumed = bool(args.resume or args.resume_from) and resume_path.exists()
     if resumed:
-        state = torch.load(resume_path, map_location="cpu")
+        state = load_checkpoint(resume_path)
         model.load_state_dict(state["model"])
         optimizer.load_state_dict(state["optimizer"])
         start_epoch, best_miou = state["epoch"] + 1, state["best_miou"]
@@ -158,7 +213,7 @@ def main() -> None:
         init_path = Path(args.init_from)
         if not init_path.exists():
             sys.exit(f"--init-from {init_path}: no such checkpoint")
-        init_state = torch.load(init_path, map_location="cpu")
+        init_state = load_checkpoint(init_path)
         copied = load_matching_weights(model, init_state.get("model", init_state))
         if is_main:
             print(f"initialised {len(copied)} of {len(model.state_dict())} tensors from {init_path}")
@@ -167,7 +222,7 @@ def main() -> None:
         teacher_path = Path(args.teacher)
         if not teacher_path.exists():
             sys.exit(f"--teacher {teacher_path}: no such checkpoint")
-        teacher_state = torch.load(teacher_path, map_location="cpu")
+        teacher_state = load_checkpoint(teacher_path)
         teacher_arch = teacher_state.get("args", {}).get("arch", "os16")
         teacher = DashSegNet(contract.num_classes, pretrained=False, arch=teacher_arch).to(device)
         teacher.load_state_dict(teacher_state.get("model", teacher_state))
@@ -176,6 +231,14 @@ def main() -> None:
             p_.requires_grad_(False)
         if is_main:
             print(f"distilling from {teacher_path} ({teacher_arch}), weight {args.distill_weight}, T {args.distill_temperature}")
+    ema = None
+    if args.ema > 0:
+        import copy
+        ema = copy.deepcopy(model).eval()
+        for p_ in ema.parameters():
+            p_.requires_grad_(False)
+        if resumed and "ema" in state:
+            ema.load_state_dict(state["ema"])
     if distributed:
         model = torch.nn.parallel.DistributedDataParallel(model)
     net = model.module if distributed else model
@@ -210,7 +273,10 @@ def main() -> None:
             x = torch.from_numpy(normalise(np.stack([p[0] for p in pairs]), contract.mean, contract.std, contract.scale)).to(device)
             y = torch.from_numpy(np.stack([p[1] for p in pairs]).astype(np.int64)).to(device)
             logits = model(x)
-            loss = F.cross_entropy(logits, y, weight=weights, ignore_index=contract.void_id)
+            if args.loss == "ohem":
+                loss = ohem_cross_entropy(logits, y, weights, contract.void_id, args.ohem_thresh, args.ohem_keep)
+            else:
+                loss = F.cross_entropy(logits, y, weight=weights, ignore_index=contract.void_id)
             if teacher is not None:
                 with torch.no_grad():
                     target = teacher.forward_quarter(x)
@@ -220,11 +286,20 @@ def main() -> None:
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
+            if ema is not None:
+                with torch.no_grad():
+                    decay = min(args.ema, (1 + step) / (10 + step))  # short warm-up, as in TF's EMA
+                    for e_, m_ in zip(ema.state_dict().values(), net.state_dict().values()):
+                        if e_.dtype.is_floating_point:
+                            e_.mul_(decay).add_(m_.detach(), alpha=1 - decay)
+                        else:
+                            e_.copy_(m_)
             loss_sum += loss.item()
             if is_main:
                 progress_bar(epoch, args.epochs, i + 1, steps_per_epoch, loss_sum / (i + 1), time.time() - epoch_start)
         if is_main:
-            conf = evaluate(net, val.images, val.labels, contract, device)
+            scored = ema if ema is not None else net
+            conf = evaluate(scored, val.images, val.labels, contract, device)
             miou, acc = mean_iou(conf), pixel_accuracy(conf)
             ious = iou_per_class(conf)
             is_best = miou > best_miou
@@ -235,12 +310,18 @@ def main() -> None:
             state = {"model": net.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch,
                      "best_miou": best_miou, "py_random": random.getstate(), "np_random": np.random.get_state(),
                      "torch_random": torch.get_rng_state(), "args": vars(args)}
+            if ema is not None:
+                state["ema"] = ema.state_dict()
             torch.save(state, run_dir / "last.pt.tmp")
             os.replace(run_dir / "last.pt.tmp", run_dir / "last.pt")
             if is_best:
-                torch.save({"model": net.state_dict(), "epoch": epoch, "val_miou": miou, "args": vars(args)},
+                torch.save({"model": scored.state_dict(), "epoch": epoch, "val_miou": miou, "args": vars(args)},
                            run_dir / "best.pt.tmp")
                 os.replace(run_dir / "best.pt.tmp", run_dir / "best.pt")
+            if ema is not None:  # the final weights of a train+val run: the EMA of the last epoch
+                torch.save({"model": ema.state_dict(), "epoch": epoch, "val_miou": miou, "args": vars(args)},
+                           run_dir / "ema.pt.tmp")
+                os.replace(run_dir / "ema.pt.tmp", run_dir / "ema.pt")
             header = not (run_dir / "log.tsv").exists()
             with open(run_dir / "log.tsv", "a") as log:
                 if header:

@@ -11,7 +11,7 @@ import { OverlayRenderer } from './render/overlayRenderer.ts';
 import { UploadPacer } from './render/uploadPacer.ts';
 import { SegmentationClient, errorCode } from './inference/segmentationClient.ts';
 import { FrameScheduler } from './inference/frameScheduler.ts';
-import { SourceError, type CapturedFrame, type FrameSource, type GroundTruth } from './capture/frameSource.ts';
+import { SourceError, type CapturedFrame, type FrameCopy, type FrameSource, type GroundTruth } from './capture/frameSource.ts';
 import { VideoFileSource } from './capture/videoFileSource.ts';
 import { WebcamSource } from './capture/webcamSource.ts';
 import { LabelledSequenceSource, loadSequenceManifest, sequenceFromFiles, type SequenceManifest } from './capture/labelledSequenceSource.ts';
@@ -19,7 +19,7 @@ import { buildLegend, buildPalette, PALETTE_SIZE } from './processing/palette.ts
 import { GROUP_IDS, type GroupId, type ModelContract } from './processing/modelContract.ts';
 import { APP_RESIZE_MODE, resizeNearestU8 } from './processing/preprocess.ts';
 import type { FrameLogRow } from './processing/logFormat.ts';
-import type { SegmentationResult } from '../workers/segmentationProtocol.ts';
+import type { SegmentationOutcome, SegmentationResult } from '../workers/segmentationProtocol.ts';
 import type { BackendRequest } from './inference/backendChoice.ts';
 
 export interface AppError {
@@ -45,11 +45,24 @@ interface FrameWork {
   readonly capturedAt: number;
   /** Media time of the pixels segmented (may be newer than the offered frame's: see CapturedFrame.live). */
   readonly mediaTime: number | null;
+  /** Index of the frame segmented (the copy's: see FrameCopy.frameIndex); log rows name it. */
+  readonly frameIndex: number;
   readonly result: SegmentationResult;
   readonly captureMs: number;
   readonly snapshot: ImageBitmap | null;
   readonly groundTruth: GroundTruth | null;
   readonly groundTruthError: unknown;
+}
+
+/** A frame copied and posted to the worker, its outcome pending. */
+interface SentFrame {
+  readonly outcome: Promise<SegmentationOutcome>;
+  readonly capturedAt: number;
+  readonly mediaTime: number | null;
+  readonly frameIndex: number;
+  readonly captureMs: number;
+  readonly snapshot: ImageBitmap | null;
+  readonly groundTruth: Promise<{ gt: GroundTruth | null; error: unknown }> | undefined;
 }
 
 /** A mask waiting for the display frame that first shows it (for latency and the log row). */
@@ -85,6 +98,10 @@ export class DashsegApp {
   private readonly capturePacer = new UploadPacer(CAPTURE_SHARE);
   private labelScratch = new Uint8Array(0);
   private pending: PendingDisplay | null = null;
+  /** Frame copies and sends happen one at a time, in offer order (see segmentFrame). */
+  private sendTurn: Promise<void> = Promise.resolve();
+  /** The last frame sent to the worker, per source: a live copy of the same frame is not sent twice. */
+  private lastSent: { source: FrameSource | null; frameIndex: number } | null = null;
   private shownSnapshot: ImageBitmap | null = null;
   private displayedCapturedAt: number | null = null;
   private lastHudUpdate = 0;
@@ -291,42 +308,81 @@ export class DashsegApp {
     this.scheduler.offer(frame);
   }
 
-  /** Copies a frame and segments it; null when it waited in the worker and was cleared there. */
+  /**
+   * Copies a frame and segments it; null when it waited in the worker and was cleared there, or when
+   * its copy showed a frame already sent (a live element that presented nothing new meanwhile).
+   * Copies are made and sent one at a time, in the order the frames were offered: two copies in
+   * flight at once could resolve out of order, and the worker segments frames in the order they come.
+   */
   private async segmentFrame(frame: CapturedFrame): Promise<FrameWork | null> {
+    // The frame belongs to the source playing now; by its turn another may have replaced it.
+    const source = this.source;
+    const turn = this.sendTurn.then(() => this.copyAndSend(frame, source));
+    this.sendTurn = turn.then(() => undefined, () => undefined);
+    const sent = await turn;
+    if (!sent) return null;
+    const { outcome, snapshot } = sent;
+    let result: SegmentationResult;
+    try {
+      const done = await outcome;
+      if (done.kind === 'skipped') {
+        snapshot?.close();
+        return null;
+      }
+      result = done;
+    } catch (err) {
+      snapshot?.close();
+      throw err;
+    }
+    const gt = sent.groundTruth ? await sent.groundTruth : { gt: null, error: null };
+    return { capturedAt: sent.capturedAt, mediaTime: sent.mediaTime, frameIndex: sent.frameIndex, result, captureMs: sent.captureMs, snapshot, groundTruth: gt.gt, groundTruthError: gt.error };
+  }
+
+  /** One frame's turn: waits for the capture pacer, copies the frame and posts it to the worker. */
+  private async copyAndSend(frame: CapturedFrame, source: FrameSource | null): Promise<SentFrame | null> {
     const client = this.client;
     if (!client) throw new Error('no model');
-    const source = this.source;
+    if (this.source !== source) return null; // its source was replaced (and disposed) before its turn: dropped
     const waitMs = this.capturePacer.waitMs(performance.now());
     if (waitMs > 0) {
       await new Promise((resolve) => setTimeout(resolve, waitMs));
       if (this.source !== source || this.client !== client) return null; // switched while waiting: dropped
     }
     const t0 = performance.now();
-    const groundTruth = frame.loadGroundTruth?.().then((gt) => ({ gt, error: null as unknown }), (error: unknown) => ({ gt: null, error }));
     // The model sees the whole frame stretched to its input (APP_RESIZE_MODE), so resize at capture.
     const size = APP_RESIZE_MODE === 'stretch' ? client.info.inputSize : undefined;
     // A live frame is copied now, from what the video shows now (a frame that waited in the
     // scheduler's slot is copied when it is sent, not when it was offered).
     const capturedAt = frame.live ? t0 : frame.capturedAt;
-    const { image, snapshot, mediaTime } = await frame.copy(size, this.synced);
-    const captureMs = performance.now() - t0;
-    this.capturePacer.record(t0, captureMs);
-    const recycled = this.recycledMask;
-    this.recycledMask = undefined;
-    let result: SegmentationResult;
+    let copied: FrameCopy;
     try {
-      const outcome = await client.segment(image, frame.frameIndex, recycled);
-      if (outcome.kind === 'skipped') {
-        snapshot?.close();
-        return null;
-      }
-      result = outcome;
+      copied = await frame.copy(size, this.synced);
     } catch (err) {
-      snapshot?.close();
+      if (this.source !== source) return null; // its element was disposed mid-copy: dropped
       throw err;
     }
-    const gt = groundTruth ? await groundTruth : { gt: null, error: null };
-    return { capturedAt, mediaTime, result, captureMs, snapshot, groundTruth: gt.gt, groundTruthError: gt.error };
+    const { image, snapshot, mediaTime, frameIndex } = copied;
+    const captureMs = performance.now() - t0;
+    this.capturePacer.record(t0, captureMs);
+    const last = this.lastSent;
+    if (this.source !== source || this.client !== client || (frame.live && last?.source === source && frameIndex <= last.frameIndex)) {
+      // Switched while copying, or the element presented nothing new since the last copy: sending
+      // the same pixels again would log one frame twice.
+      image.close();
+      snapshot?.close();
+      return null;
+    }
+    this.lastSent = { source, frameIndex };
+    const groundTruth = frame.loadGroundTruth?.().then((gt) => ({ gt, error: null as unknown }), (error: unknown) => ({ gt: null, error }));
+    const recycled = this.recycledMask;
+    this.recycledMask = undefined;
+    let outcome: Promise<SegmentationOutcome>;
+    try {
+      outcome = client.segment(image, frameIndex, recycled);
+    } catch (err) {
+      outcome = Promise.reject(err);
+    }
+    return { outcome, capturedAt, mediaTime, frameIndex, captureMs, snapshot, groundTruth };
   }
 
   private onResult(frame: CapturedFrame, work: FrameWork): void {
@@ -425,7 +481,7 @@ export class DashsegApp {
     const t = p.work.result.timings;
     const row: FrameLogRow = {
       time: new Date().toISOString(),
-      frameIndex: p.frame.frameIndex,
+      frameIndex: p.work.frameIndex,
       mediaTimeS: p.work.mediaTime,
       captureMs: p.work.captureMs,
       preprocessMs: t.preprocessMs,

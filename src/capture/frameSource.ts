@@ -24,6 +24,11 @@ export interface FrameCopy {
   readonly snapshot: ImageBitmap | null;
   /** Media time (s) of the copied frame, which may be newer than the offered one (see `live`). */
   readonly mediaTime: number | null;
+  /**
+   * Index of the frame whose pixels were copied: for a live element, the newest frame it had presented
+   * when the copy was made (may be newer than the offered one); for a still, the offered frame's.
+   */
+  readonly frameIndex: number;
 }
 
 export interface CapturedFrame extends FrameMeta {
@@ -100,41 +105,52 @@ export const resizedBitmap = (source: ImageBitmapSource, size: FrameSize): Promi
  * then come from one frame, and `timestamp` names it (`copyMediaTime`: a file's media time; a camera's
  * VideoFrame timestamps are not media times, so its offered time is kept).
  */
-export async function copyVideoFrame(video: HTMLVideoElement, mediaTime: number, size: FrameSize | undefined, withSnapshot: boolean, copyMediaTime: boolean): Promise<FrameCopy> {
+export async function copyVideoFrame(video: HTMLVideoElement, shown: PresentedFrame, size: FrameSize | undefined, withSnapshot: boolean, copyMediaTime: boolean): Promise<FrameCopy> {
+  const { frameIndex, mediaTime } = shown;
   if (typeof VideoFrame === 'undefined') {
     // Without VideoFrame: one copy straight from the element, unless a snapshot must match it.
-    if (!withSnapshot) return { image: await (size ? resizedBitmap(video, size) : createImageBitmap(video)), snapshot: null, mediaTime };
+    if (!withSnapshot) return { image: await (size ? resizedBitmap(video, size) : createImageBitmap(video)), snapshot: null, mediaTime, frameIndex };
     const full = await createImageBitmap(video);
     try {
       const image = size ? await resizedBitmap(full, size) : await createImageBitmap(full);
-      return { image, snapshot: await createImageBitmap(full), mediaTime };
+      return { image, snapshot: await createImageBitmap(full), mediaTime, frameIndex };
     } finally {
       full.close();
     }
   }
-  const shown = copyMediaTime ? new VideoFrame(video) : new VideoFrame(video, { timestamp: Math.round(mediaTime * 1e6) });
+  const frame = copyMediaTime ? new VideoFrame(video) : new VideoFrame(video, { timestamp: Math.round(mediaTime * 1e6) });
   try {
-    const image: ImageBitmap | VideoFrame = size ? await resizedBitmap(shown, size) : shown.clone();
+    const image: ImageBitmap | VideoFrame = size ? await resizedBitmap(frame, size) : frame.clone();
     let snapshot: ImageBitmap | null = null;
     try {
-      snapshot = withSnapshot ? await createImageBitmap(shown) : null;
+      snapshot = withSnapshot ? await createImageBitmap(frame) : null;
     } catch (err) {
       image.close();
       throw err;
     }
-    return { image, snapshot, mediaTime: copyMediaTime ? shown.timestamp / 1e6 : mediaTime };
+    return { image, snapshot, mediaTime: copyMediaTime ? frame.timestamp / 1e6 : mediaTime, frameIndex };
   } finally {
-    shown.close();
+    frame.close();
   }
 }
 
-/** The frame a video element (file or camera) shows now, copied lazily when the app sends it. */
-export function videoElementFrame(video: HTMLVideoElement, frameIndex: number, mediaTime: number, copyMediaTime: boolean): CapturedFrame {
+/** The newest frame a live element has presented: its index in the source's count, and its media time. */
+export interface PresentedFrame {
+  readonly frameIndex: number;
+  readonly mediaTime: number;
+}
+
+/**
+ * A frame a video element (file or camera) presented, copied lazily when the app sends it. The copy
+ * takes what the element shows at that moment, so it is named by `presented()` at copy time, not by
+ * the offered frame: the log's frame index and media time then name the pixels that were segmented.
+ */
+export function videoElementFrame(video: HTMLVideoElement, offered: PresentedFrame, presented: () => PresentedFrame, copyMediaTime: boolean): CapturedFrame {
   return {
     capturedAt: performance.now(),
-    frameIndex,
-    mediaTime,
+    frameIndex: offered.frameIndex,
+    mediaTime: offered.mediaTime,
     live: true,
-    copy: (size, withSnapshot) => copyVideoFrame(video, mediaTime, size, withSnapshot, copyMediaTime),
+    copy: (size, withSnapshot) => copyVideoFrame(video, presented(), size, withSnapshot, copyMediaTime),
   };
 }

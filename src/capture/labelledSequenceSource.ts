@@ -198,6 +198,7 @@ export class LabelledSequenceSource implements FrameSource {
         image: await (size && (size.width !== bitmap.width || size.height !== bitmap.height) ? resizedBitmap(bitmap, size) : createImageBitmap(bitmap)),
         snapshot: withSnapshot ? await createImageBitmap(bitmap) : null,
         mediaTime: i / this.manifest.fps,
+        frameIndex: i,
       }),
       ...(labelLoader
         ? {

@@ -4,6 +4,7 @@ import {
   SourceError,
   videoElementFrame,
   type FrameSource,
+  type PresentedFrame,
   type FrameSourceHandlers,
 } from './frameSource.ts';
 import type { DisplaySource } from '../render/overlayRenderer.ts';
@@ -47,6 +48,8 @@ export class VideoFileSource implements FrameSource {
   private disposed = false;
   private paused = false;
   private frameIndex = 0;
+  /** The newest presented frame (what a copy made now shows). */
+  private presented: PresentedFrame = { frameIndex: -1, mediaTime: 0 };
 
   constructor(input: File | string, readonly label: string = typeof input === 'string' ? input.split('/').pop() ?? input : input.name) {
     if (typeof input !== 'string') checkVideoFile(input);
@@ -94,7 +97,8 @@ export class VideoFileSource implements FrameSource {
       if (this.disposed) return;
       this.callbackId = video.requestVideoFrameCallback(onFrame);
       if (this.paused) return;
-      handlers.onFrame(videoElementFrame(video, this.frameIndex++, metadata.mediaTime, true));
+      this.presented = { frameIndex: this.frameIndex++, mediaTime: metadata.mediaTime };
+      handlers.onFrame(videoElementFrame(video, this.presented, () => this.presented, true));
       void now;
     };
     this.callbackId = video.requestVideoFrameCallback(onFrame);

@@ -2,7 +2,7 @@
 // animation frame while the video advances.
 
 import { Camera } from '@mediapipe/camera_utils';
-import { SourceError, videoElementFrame, type FrameSource, type FrameSourceHandlers } from './frameSource.ts';
+import { SourceError, videoElementFrame, type FrameSource, type FrameSourceHandlers, type PresentedFrame } from './frameSource.ts';
 import type { DisplaySource } from '../render/overlayRenderer.ts';
 
 export function describeCameraError(err: unknown): SourceError {
@@ -30,6 +30,8 @@ export class WebcamSource implements FrameSource {
   private camera: Camera | null = null;
   private paused = false;
   private frameIndex = 0;
+  /** The newest frame offered (what a copy made now shows, or a newer one the loop has not seen yet). */
+  private presented: PresentedFrame = { frameIndex: -1, mediaTime: 0 };
   private disposed = false;
 
   constructor() {
@@ -50,7 +52,8 @@ export class WebcamSource implements FrameSource {
     this.camera = new Camera(video, {
       onFrame: async () => {
         if (this.paused || this.disposed) return;
-        handlers.onFrame(videoElementFrame(video, this.frameIndex++, video.currentTime, false));
+        this.presented = { frameIndex: this.frameIndex++, mediaTime: video.currentTime };
+        handlers.onFrame(videoElementFrame(video, this.presented, () => this.presented, false));
       },
       width: 1280,
       height: 720,

@@ -25,6 +25,10 @@ const browser = useBrowser(); // --disable-gpu: WebGL on SwiftShader, WASM infer
 const SAMPLE_LABEL = path.basename(SAMPLE_CLIP);
 /** Model load plus the first frames on this 2-core machine (loaded by training). */
 const FIRST_FRAMES_MS = 90_000;
+/** The 4K stall check: animation frames counted over this window, for the sample clip and for 4K. */
+const STALL_WINDOW_MS = 3000;
+/** With 4K the page keeps at least this share of the animation frames it had with the sample clip. */
+const STALL_MIN_SHARE = 0.25;
 
 const dir = mkdtempSync(path.join(tmpdir(), 'dashseg-odd-videos-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -177,27 +181,35 @@ describe('odd video files', () => {
   });
 
   test('a 4K video: segmented at the class-map size while the page keeps drawing', async () => {
-    app = await openApp(srcQuery('4k.mp4'), '4k');
-    const first = await app.waitForFrames(3, { timeoutMs: FIRST_FRAMES_MS });
-    expect(first.source?.label).toBe('4k.mp4');
-    const contract = await runningModelContract(first);
-    const frames = await countAnimationFrames(app.page, 2000);
+    // The stall check compares the page with itself on this machine: animation frames while the
+    // sample clip (960x540) plays, then while the 4K clip plays, in the same page. A fixed count would
+    // only fit one machine's speed (software GL here differs ~6x between VMs of one kind).
+    app = await openApp('', '4k');
+    const sample = await app.waitForFrames(3, { timeoutMs: FIRST_FRAMES_MS });
+    expect(sample.source?.label).toBe(SAMPLE_LABEL);
+    const contract = await runningModelContract(sample);
+    const baseline = await countAnimationFrames(app.page, STALL_WINDOW_MS);
+    await chooseVideoFile(app.page, clipFile('4k.mp4'));
+    const first = await app.waitForStats('frames of the 4K clip', (s) => s.source?.label === '4k.mp4' && s.frames >= sample.frames + 3, { timeoutMs: 60_000 });
+    const frames = await countAnimationFrames(app.page, STALL_WINDOW_MS);
     const later = await app.waitForFrames(first.frames + 3, { timeoutMs: 60_000 });
     const mask = await app.latestMask();
     expect(mask).not.toBeNull();
     if (!mask) return;
     // Real picture content, not a blank or garbled frame: the highway's road fills the lower half.
     const road = classShareInRows(mask, classId(contract, 'Road'), mask.height / 2, mask.height);
-    console.log(`[4k] ${later.frames} frames, inference ${later.fps.toFixed(2)} fps, render ${later.renderFps.toFixed(1)} fps; ${frames.count} animation frames in 2 s (longest gap ${frames.longestGapMs} ms); mask ${mask.width}x${mask.height}, road in lower half ${(100 * road).toFixed(1)} %`);
+    console.log(`[4k] ${later.frames} frames, inference ${later.fps.toFixed(2)} fps, render ${later.renderFps.toFixed(1)} fps; animation frames in ${STALL_WINDOW_MS / 1000} s: sample clip ${baseline.count} (longest gap ${baseline.longestGapMs} ms), 4K ${frames.count} (longest gap ${frames.longestGapMs} ms); mask ${mask.width}x${mask.height}, road in lower half ${(100 * road).toFixed(1)} %`);
     expect({ width: mask.width, height: mask.height }).toEqual(classMapSize(contract));
     expect(road).toBeGreaterThan(0.25);
     // The 4K frames are drawn: without the overlay, the canvas is dark only in the bars above and below (~24 %).
     await app.page.locator('#opacity').fill('0');
     const dark = darkShareInColumns(await canvasPicture(app), 0, Infinity);
     expect(dark, 'dark share of the canvas showing the video alone').toBeLessThan(0.4);
-    // Not a timing target, a stall check: the page must keep producing animation frames
-    // (a 4K video texture upload per video frame left 5-8 per 2 s here, with gaps over 0.5 s).
-    expect(frames.count).toBeGreaterThanOrEqual(15);
+    // Not a timing target, a stall check against the same page on the small clip. The pacers keep
+    // video uploads to a third and frame copies to a quarter of the main thread, so the page keeps
+    // well over a quarter of its animation frames; unpaced, a 4K texture upload per video frame left
+    // it 5-8 per 2 s where the sample clip had ~55 (about a tenth).
+    expect(frames.count, `animation frames with the 4K clip vs ${baseline.count} with the sample clip`).toBeGreaterThanOrEqual(STALL_MIN_SHARE * baseline.count);
     expect(app.pageErrors).toEqual([]);
   });
 
