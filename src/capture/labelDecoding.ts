@@ -26,7 +26,9 @@ export interface DecodedLabel {
  * every error message. `expected` is the size of the frame it labels (null: any size). Valid ids are
  * 0..numClasses-1 and voidId. Throws LabelError when the image cannot be decoded, is not a
  * single-channel id image (R, G and B differ, or it is not opaque), has another size than
- * `expected`, or holds ids outside the class table.
+ * `expected`, or holds ids outside the class table; and, for PNGs, before decoding: a bit depth other
+ * than 8 (a canvas keeps only the high byte of 16-bit samples, so ids 0..255 would all read as 0, Sky)
+ * and a palette that is not the identity (index i shown as grey i), whose indices are not its colours.
  */
 export async function decodeLabelImage(
   blob: Blob,
@@ -35,6 +37,7 @@ export async function decodeLabelImage(
   numClasses: number,
   voidId: number,
 ): Promise<DecodedLabel> {
+  checkLabelPngHeader(new Uint8Array(await blob.arrayBuffer()), source);
   let bitmap: ImageBitmap;
   try {
     // No colour management or premultiplication: either would change the ids.
@@ -115,4 +118,53 @@ export function labelIdsFromRgba(
 
 function where(pixel: number, width: number): string {
   return `(x ${pixel % width}, y ${Math.floor(pixel / width)})`;
+}
+
+const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
+const PNG_COLOUR_TYPES: Readonly<Record<number, string>> = { 0: 'greyscale', 2: 'RGB', 3: 'palette', 4: 'greyscale+alpha', 6: 'RGBA' };
+
+/**
+ * Checks a label PNG's header chunks (IHDR, PLTE) before it is decoded: bit depth 8, and for a palette
+ * image the identity palette. Not a PNG (another signature): nothing to check here. Throws LabelError
+ * naming `source` and the problem; a PNG cut short before its image data is reported too.
+ */
+export function checkLabelPngHeader(bytes: Uint8Array, source: string): void {
+  if (bytes.length < 8 || PNG_SIGNATURE.some((b, i) => bytes[i] !== b)) return;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let colourType = -1;
+  for (let at = 8; at + 8 <= bytes.length; ) {
+    const length = view.getUint32(at);
+    const type = String.fromCharCode(bytes[at + 4]!, bytes[at + 5]!, bytes[at + 6]!, bytes[at + 7]!);
+    const data = at + 8;
+    if (data + length > bytes.length) break;
+    if (type === 'IHDR') {
+      if (length < 13) break;
+      const bitDepth = bytes[data + 8]!;
+      colourType = bytes[data + 9]!;
+      if (bitDepth !== 8) {
+        throw new LabelError(
+          `${source}: label PNG has bit depth ${bitDepth} (${PNG_COLOUR_TYPES[colourType] ?? `colour type ${colourType}`}); ` +
+            'class-id labels must be 8-bit (a browser reads 16-bit samples as their high byte, which would turn small ids into 0)',
+        );
+      }
+    } else if (type === 'PLTE' && colourType === 3) {
+      for (let i = 0; i < Math.floor(length / 3); i++) {
+        const r = bytes[data + 3 * i]!;
+        const g = bytes[data + 3 * i + 1]!;
+        const b = bytes[data + 3 * i + 2]!;
+        if (r !== i || g !== i || b !== i) {
+          throw new LabelError(
+            `${source}: palette label PNG maps index ${i} to colour (${r}, ${g}, ${b}); class-id labels must be greyscale ` +
+              'or use the identity palette (index i = grey i), else the ids read are colours, not the indices',
+          );
+        }
+      }
+      return;
+    } else if (type === 'IDAT' || type === 'IEND') {
+      if (colourType === -1) break;
+      return;
+    }
+    at = data + length + 4; // + CRC
+  }
+  if (colourType === -1) throw new LabelError(`${source}: not a valid PNG (no image header)`);
 }

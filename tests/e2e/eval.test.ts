@@ -10,6 +10,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../../tools/browser/build.ts';
 import { DEFAULT_MODEL_NAME } from '../../src/processing/shippedModels.ts';
+import { labelPng } from '../helpers/labelPng.ts';
 
 const CAMVID = path.join(PROJECT_ROOT, 'samples', 'data', 'camvid-val');
 const IMAGES = path.join(CAMVID, 'images');
@@ -126,6 +127,23 @@ describe('npm run eval', () => {
     const run = await runEval(['--images', path.join(dir, 'images'), '--labels', path.join(dir, 'labels'), '--json', json]);
     expect(run.code, explain(run)).toBe(1);
     expect(run.stderr).toContain(`${path.join(dir, 'labels', name)}: label is 100x80 but its image is 480x360`);
+    expect(existsSync(json)).toBe(false);
+  }, RUN_TIMEOUT_MS);
+
+  test('a 16-bit label fails with exit 1, naming the file and its bit depth (a canvas would read its ids as 0)', async () => {
+    const dir = path.join(tmp, 'sixteen-bit');
+    mkdirSync(path.join(dir, 'images'), { recursive: true });
+    mkdirSync(path.join(dir, 'labels'), { recursive: true });
+    const name = readdirSync(IMAGES).sort()[0] as string;
+    copyFileSync(path.join(IMAGES, name), path.join(dir, 'images', name));
+    // The real label's ids, written as 16-bit samples: same values, another encoding.
+    const real = PNG.sync.read(readFileSync(path.join(LABELS, name)));
+    const ids = Array.from({ length: real.width * real.height }, (_, i) => real.data[4 * i] as number);
+    writeFileSync(path.join(dir, 'labels', name), labelPng(real.width, real.height, ids, { colourType: 0, bitDepth: 16 }));
+    const json = path.join(dir, 'out.json');
+    const run = await runEval(['--images', path.join(dir, 'images'), '--labels', path.join(dir, 'labels'), '--json', json]);
+    expect(run.code, explain(run)).toBe(1);
+    expect(run.stderr).toContain(`${path.join(dir, 'labels', name)}: label PNG has bit depth 16`);
     expect(existsSync(json)).toBe(false);
   }, RUN_TIMEOUT_MS);
 

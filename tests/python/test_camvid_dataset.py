@@ -62,6 +62,33 @@ class LoaderErrors(unittest.TestCase):
         with self.assertRaisesRegex(DatasetError, r"single-channel"):
             self.load()
 
+    def test_16_bit_label_is_rejected_naming_the_file(self):
+        # Same ids, 16-bit samples: a browser canvas would read every small id as 0 (Sky).
+        self.write("a.png", label=False)
+        Image.fromarray(np.full((4, 6), 3, np.uint16)).save(self.labels / "a.png")
+        with Image.open(self.labels / "a.png") as im:
+            self.assertIn(im.mode, ("I;16", "I"))  # the premise: PIL reads it as 16-bit
+        with self.assertRaisesRegex(DatasetError, r"ann/a\.png: label has bit depth 16"):
+            self.load()
+
+    def _palette_label(self, palette):
+        self.write("a.png", label=False)
+        im = Image.fromarray(np.array([[0, 3, 10, 11, 5, 1]] * 4, np.uint8), mode="P")
+        im.putpalette(palette)
+        im.save(self.labels / "a.png")
+
+    def test_palette_label_with_colours_is_rejected(self):
+        palette = [v for i in range(256) for v in (i, i, i)]
+        palette[9:12] = [128, 64, 128]  # index 3 shown as CamVid's Road colour
+        self._palette_label(palette)
+        with self.assertRaisesRegex(DatasetError, r"a\.png: palette label maps index 3 to colour \(128, 64, 128\)"):
+            self.load()
+
+    def test_identity_palette_label_loads(self):
+        self._palette_label([v for i in range(256) for v in (i, i, i)])
+        frames = self.load()
+        self.assertEqual(frames.labels[0][0].tolist(), [0, 3, 10, 11, 5, 1])
+
     def test_unreadable_image(self):
         (self.images / "a.png").write_bytes(b"not a png")
         Image.fromarray(np.zeros((4, 6), np.uint8)).save(self.labels / "a.png")

@@ -1,7 +1,8 @@
 // The pure half of src/capture/labelDecoding.ts (the eval page and the labelled-sequence player
 // decode labels with it; the browser half is covered by tests/e2e/eval.test.ts).
 import { describe, expect, it } from 'vitest';
-import { LabelError, labelIdsFromRgba } from '../../../src/capture/labelDecoding.ts';
+import { checkLabelPngHeader, LabelError, labelIdsFromRgba } from '../../../src/capture/labelDecoding.ts';
+import { identityPalette, labelPng } from '../../helpers/labelPng.ts';
 
 function rgbaOf(ids: number[], override: (i: number, px: number[]) => number[] = (_, px) => px): Uint8ClampedArray {
   const out = new Uint8ClampedArray(ids.length * 4);
@@ -49,5 +50,33 @@ describe('labelIdsFromRgba', () => {
 
   it('rejects a buffer too small for the size', () => {
     expect(() => labelIdsFromRgba(new Uint8ClampedArray(4), 2, 1, 'd.png', 11, 11)).toThrow('d.png: 4 bytes of pixels for a 2x1 label');
+  });
+});
+
+describe('checkLabelPngHeader: label PNGs that a canvas would read as other ids', () => {
+  const ids = [0, 3, 10, 11, 5, 1];
+
+  it('accepts 8-bit greyscale and identity-palette labels, and leaves non-PNG files to the decoder', () => {
+    expect(() => checkLabelPngHeader(labelPng(3, 2, ids, { colourType: 0, bitDepth: 8 }), 'a.png')).not.toThrow();
+    expect(() => checkLabelPngHeader(labelPng(3, 2, ids, { colourType: 3, bitDepth: 8, palette: identityPalette(12) }), 'a.png')).not.toThrow();
+    expect(() => checkLabelPngHeader(new Uint8Array([0xff, 0xd8, 0xff, 0xe0]), 'a.jpg')).not.toThrow();
+  });
+
+  it('rejects a 16-bit label, naming the file and the bit depth (a canvas keeps the high byte: id 3 would read as 0)', () => {
+    const png = labelPng(3, 2, ids, { colourType: 0, bitDepth: 16 });
+    expect(() => checkLabelPngHeader(png, 'labels/deep.png')).toThrow(LabelError);
+    expect(() => checkLabelPngHeader(png, 'labels/deep.png')).toThrow(/^labels\/deep\.png: label PNG has bit depth 16 \(greyscale\)/);
+  });
+
+  it('rejects a palette label whose palette is not the identity, naming the index and its colour', () => {
+    const palette = identityPalette(12);
+    palette[3] = [128, 64, 128]; // CamVid's colour for Road
+    const png = labelPng(3, 2, ids, { colourType: 3, bitDepth: 8, palette });
+    expect(() => checkLabelPngHeader(png, 'p.png')).toThrow(/^p\.png: palette label PNG maps index 3 to colour \(128, 64, 128\)/);
+  });
+
+  it('rejects a PNG cut short before its header', () => {
+    const png = labelPng(3, 2, ids, { colourType: 0, bitDepth: 8 }).subarray(0, 20);
+    expect(() => checkLabelPngHeader(png, 'cut.png')).toThrow(/^cut\.png: not a valid PNG/);
   });
 });
