@@ -29,6 +29,17 @@ export interface AppError {
   readonly at: string;
 }
 
+/** An error or notice shown to the user, as kept in the history (stats().messages). */
+export interface AppMessage extends AppError {
+  readonly severity: 'error' | 'notice';
+}
+
+/** Messages kept in stats().messages (the oldest go first). */
+const MESSAGE_HISTORY = 100;
+
+/** Errors that a new source does not end: their cause is still there (the app's own state or URL). */
+const STANDING_ERROR_CODES: ReadonlySet<string> = new Set(['bad-url-option', 'startup', 'webgl-unavailable']);
+
 /** What window.dashseg.reloadModel() may change; omitted fields keep their current value. */
 export interface ModelReload {
   readonly model?: string;
@@ -85,6 +96,8 @@ export class DashsegApp {
   private readonly recorder = new LogRecorder();
   private options: AppOptions;
   private lastError: AppError | null = null;
+  /** Every error and notice of this page, oldest first (bounded): lastError is only the latest still standing. */
+  private readonly messages: AppMessage[] = [];
   private readonly visibleGroups = new Set<GroupId>(GROUP_IDS);
   private dimOthers = true;
   private synced = false;
@@ -296,7 +309,16 @@ export class DashsegApp {
     this.stats?.resetAccuracy();
     this.scheduler?.clearWaiting();
     this.scheduler?.resetCounters();
-    if (this.lastError && this.lastError.code !== 'bad-url-option') this.shell.clearMessage();
+    // A source that starts cleanly ends the message of an earlier one (a missing file, a denied
+    // camera); what still holds (a bad URL option, no WebGL, no model) stays. The history keeps both.
+    if (this.lastError && !this.lastErrorStillHolds(this.lastError)) {
+      this.lastError = null;
+      this.shell.clearMessage();
+    }
+  }
+
+  private lastErrorStillHolds(error: AppError): boolean {
+    return STANDING_ERROR_CODES.has(error.code) || this.client === null;
   }
 
   private onFrame(frame: CapturedFrame): void {
@@ -441,8 +463,7 @@ export class DashsegApp {
     const message = `frame ${frame.frameIndex}: ${(err as Error).message}`;
     // The client has already replaced the worker for these: the app carries on, so it is a notice.
     if (code === 'worker-timeout' || code === 'worker-crashed' || code === 'webgpu-failed') {
-      this.notice(code, `${message}; the worker was restarted and segmentation continues`);
-      this.pendingLogEvent = `${code}: worker restarted`;
+      this.notice(code, `${message}; the worker was restarted and segmentation continues`); // also the log row's event
     } else {
       this.fail(code, message);
     }
@@ -560,8 +581,7 @@ export class DashsegApp {
     if (hidden) this.hiddenSince = performance.now();
     else if (this.hiddenSince !== null) {
       const message = `inference paused for ${((performance.now() - this.hiddenSince) / 1000).toFixed(1)} s while the tab was hidden`;
-      this.notice('paused-hidden', message);
-      this.pendingLogEvent = message;
+      this.notice('paused-hidden', message); // also the log row's event
       this.hiddenSince = null;
     }
   }
@@ -578,14 +598,24 @@ export class DashsegApp {
   }
 
   private fail(code: string, message: string): void {
-    this.lastError = { code, message, at: new Date().toISOString() };
+    this.report({ code, message, at: new Date().toISOString(), severity: 'error' });
     this.shell.showMessage('error', message);
     console.warn(`[dashseg] ${code}: ${message}`);
   }
 
   private notice(code: string, message: string): void {
-    this.lastError = { code, message, at: new Date().toISOString() };
+    this.report({ code, message, at: new Date().toISOString(), severity: 'notice' });
     this.shell.showMessage('notice', message);
+  }
+
+  /** The latest message (stats().lastError), its history (stats().messages) and the next log row's event. */
+  private report(entry: AppMessage): void {
+    this.lastError = { code: entry.code, message: entry.message, at: entry.at };
+    this.messages.push(entry);
+    if (this.messages.length > MESSAGE_HISTORY) this.messages.splice(0, this.messages.length - MESSAGE_HISTORY);
+    if (!this.recorder.recording) return;
+    const event = `${entry.code}: ${entry.message}`;
+    this.pendingLogEvent = this.pendingLogEvent && this.pendingLogEvent !== event ? `${this.pendingLogEvent}; ${event}` : event;
   }
 
   /** window.dashseg: for automation (e2e tests, the bench CLI). */
@@ -620,6 +650,7 @@ export class DashsegApp {
           recording: this.recorder.recording,
           rendererMemory: this.renderer?.memoryInfo() ?? null,
           lastError: this.lastError,
+          messages: this.messages.slice(),
         };
       },
       log: () => this.recorder.all(),

@@ -37,6 +37,11 @@ describe('bad input', () => {
       await page.click('#source-sample');
       const after = await waitForStats(page, 'frames from the sample', (v) => v.frames >= 3);
       expect(after.source?.kind).toBe('video-file');
+      // The sample started cleanly: the old error is no longer the current one, and its history keeps it.
+      expect(after.lastError).toBeNull();
+      expect(await page.locator('#banner').textContent()).not.toContain('does-not-exist.mp4');
+      expect(after.messages.map((m) => [m.code, m.severity])).toContainEqual(['video-unsupported', 'error']);
+      expect(after.messages.find((m) => m.code === 'video-unsupported')?.message).toContain('does-not-exist.mp4');
     } finally {
       await context.close();
     }
