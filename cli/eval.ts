@@ -20,7 +20,7 @@ import { checkDistinctOutputs, checkOutputPath, writeFilesAtomic, type OutputFil
 import { serveAppInChromium, type BrowserRunControl } from './lib/browserApp.ts';
 import { cliPaths } from './lib/cliPaths.ts';
 import { CliError, runCli } from './lib/errors.ts';
-import { DEFAULT_MODEL, EVAL_USAGE, parseEvalArgs } from './lib/evalOptions.ts';
+import { EVAL_USAGE, evalModelPath, parseEvalArgs } from './lib/evalOptions.ts';
 import { renderEvalReport } from './lib/evalReport.ts';
 import { buildEvalCsv, buildEvalJson, formatEvalText, stringifyEvalJson } from './lib/evalSummary.ts';
 import { pairLabelledFolders, type LabelledFrame } from './lib/labelledFolders.ts';
@@ -159,7 +159,7 @@ async function main(): Promise<number> {
   checkDistinctOutputs(outputs.map((o) => ({ flag: o.flag, path: show(o.path) })));
   for (const o of outputs) checkOutputPath(o.path, o.flag);
 
-  const modelPath = flags.model === DEFAULT_MODEL ? path.join(PROJECT_ROOT, DEFAULT_MODEL) : fromCwd(flags.model);
+  const modelPath = evalModelPath(flags.model, PROJECT_ROOT, fromCwd);
   const model = resolveModelFiles(modelPath, PROJECT_ROOT, show);
   if (model.contract) readContractFile(model.contract, show);
 

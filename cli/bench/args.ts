@@ -1,5 +1,6 @@
 // The command line of `npm run bench` (cli/bench.ts). Pure: tested in tests/unit/bench/.
 
+import { MODEL_ROLES } from '../../src/processing/shippedModels.ts';
 import { formatUsage, parseArgs, type FlagSpecs } from '../lib/args.ts';
 import { UsageError } from '../lib/errors.ts';
 
@@ -15,11 +16,11 @@ export const DEFAULT_WARMUP_SECONDS = 3;
 export const BENCH_FLAGS = {
   model: {
     kind: 'string',
-    metavar: 'PATH|default',
+    metavar: 'PATH|NAME|default',
     default: DEFAULT_MODEL_SPEC,
-    description: 'ONNX model with one NCHW float input; its contract PATH.json is optional',
+    description: `ONNX model with one NCHW float input (its contract PATH.json is optional), or the toolbar's name of a shipped model (${MODEL_ROLES.join(', ')})`,
   },
-  compare: { kind: 'string', metavar: 'A B', description: 'benchmark two models (PATH|default each), alternating rounds' },
+  compare: { kind: 'string', metavar: 'A B', description: 'benchmark two models (PATH|NAME|default each), alternating rounds' },
   backend: { kind: 'enum', values: ['wasm', 'webgpu'] as const, default: 'wasm', description: 'onnxruntime-web backend' },
   src: {
     kind: 'string',

@@ -7,7 +7,7 @@ import { routedUrlPath } from '../../tools/browser/routeFiles.ts';
 import { CliError } from '../lib/errors.ts';
 import { readContractFile, resolveModelFiles, type ModelFiles } from '../lib/modelFiles.ts';
 import { DEFAULT_MODEL_SPEC, DEFAULT_VIDEO_SPEC, type InputSize } from './args.ts';
-import { DEFAULT_MODEL_NAME, shippedModelFile } from '../../src/processing/shippedModels.ts';
+import { DEFAULT_MODEL_NAME, shippedModelByRole, shippedModelFile } from '../../src/processing/shippedModels.ts';
 
 /** Where the shipped model lives (served from dist/models/ at /models/). */
 export const DEFAULT_MODEL_FILE = shippedModelFile(DEFAULT_MODEL_NAME);
@@ -49,7 +49,8 @@ export function sizedModelPath(onnx: string, size: InputSize): string {
  */
 export function resolveBenchModel(spec: string, size: InputSize | null, index: number, ctx: PathContext): BenchModel {
   const isDefault = spec === DEFAULT_MODEL_SPEC;
-  const base = isDefault ? path.join(ctx.projectRoot, DEFAULT_MODEL_FILE) : ctx.fromCwd(spec);
+  const role = shippedModelByRole(spec); // fast / balanced / accurate: the toolbar's names
+  const base = isDefault ? path.join(ctx.projectRoot, DEFAULT_MODEL_FILE) : role ? path.join(ctx.projectRoot, shippedModelFile(role.name)) : ctx.fromCwd(spec);
   let onnx = base;
   if (size) {
     onnx = sizedModelPath(base, size);
@@ -69,8 +70,8 @@ export function resolveBenchModel(spec: string, size: InputSize | null, index: n
     }
   }
   const name = size ? `${spec} @${size.height}x${size.width}` : spec;
-  if (isDefault && !size) {
-    return { spec, name, files, url: `/${DEFAULT_MODEL_FILE}`, routed: new Map() };
+  if ((isDefault || role) && !size) {
+    return { spec, name, files, url: `/${role ? shippedModelFile(role.name) : DEFAULT_MODEL_FILE}`, routed: new Map() };
   }
   const routed = new Map<string, string>();
   const key = `model/${index}/${path.basename(files.onnx)}`;

@@ -1,7 +1,8 @@
 // The command line of `npm run eval` (cli/eval.ts).
 
 import { formatUsage, parseArgs, type FlagSpecs, type ParsedFlags } from './args.ts';
-import { DEFAULT_MODEL_NAME, shippedModelFile } from '../../src/processing/shippedModels.ts';
+import path from 'node:path';
+import { DEFAULT_MODEL_NAME, MODEL_ROLES, shippedModelByRole, shippedModelFile } from '../../src/processing/shippedModels.ts';
 
 export const DEFAULT_MODEL = shippedModelFile(DEFAULT_MODEL_NAME);
 
@@ -15,9 +16,9 @@ export const EVAL_FLAGS = {
   },
   model: {
     kind: 'string',
-    metavar: 'FILE.onnx',
+    metavar: 'FILE.onnx|NAME',
     default: DEFAULT_MODEL,
-    description: 'model; its contract is FILE.json next to it (without one it is derived from the graph)',
+    description: `model: a file (its contract is FILE.json next to it; without one it is derived from the graph) or the toolbar's name of a shipped model (${MODEL_ROLES.join(', ')})`,
   },
   backend: { kind: 'enum', values: ['wasm', 'webgpu'] as const, default: 'wasm', description: 'onnxruntime-web backend in the browser' },
   json: { kind: 'string', metavar: 'OUT.json', description: 'write mIoU, per-class IoU, confusion matrix and run details' },
@@ -41,4 +42,15 @@ export const EVAL_USAGE = formatUsage(
 export function parseEvalArgs(argv: readonly string[]): EvalFlags | null {
   const result = parseArgs(argv, EVAL_FLAGS);
   return result.help ? null : result.flags;
+}
+
+/**
+ * The model file `--model` names: the default and the toolbar's names (fast, balanced, accurate) are
+ * the shipped models under the project root, so a figure is about what ships under that name; any
+ * other value is a path from the working directory.
+ */
+export function evalModelPath(flag: string, projectRoot: string, fromCwd: (p: string) => string): string {
+  const role = shippedModelByRole(flag);
+  if (role) return path.join(projectRoot, shippedModelFile(role.name));
+  return flag === DEFAULT_MODEL ? path.join(projectRoot, DEFAULT_MODEL) : fromCwd(flag);
 }

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CliError } from '../../../cli/lib/errors.ts';
 import { resolveBenchModel, resolveVideo, sizedModelPath, type PathContext } from '../../../cli/bench/inputs.ts';
-import { DEFAULT_MODEL_NAME } from '../../../src/processing/shippedModels.ts';
+import { DEFAULT_MODEL_NAME, SHIPPED_MODELS } from '../../../src/processing/shippedModels.ts';
 
 /** The default model's file stem (models/<name>.onnx). */
 const NAME = DEFAULT_MODEL_NAME;
@@ -48,6 +48,17 @@ describe('resolveBenchModel', () => {
     const m = resolveBenchModel('default', null, 0, ctx);
     expect(m.url).toBe(`/models/${NAME}.onnx`);
     expect(m.routed.size).toBe(0);
+  });
+
+  it("takes the toolbar's names (fast, balanced, accurate) for the shipped models, served from /models/", () => {
+    for (const m of SHIPPED_MODELS) writeFileSync(path.join(root, 'models', `${m.name}.onnx`), 'onnx');
+    for (const m of SHIPPED_MODELS) {
+      const resolved = resolveBenchModel(m.role, null, 0, ctx);
+      expect(resolved.url).toBe(`/models/${m.name}.onnx`);
+      expect(resolved.files.onnx).toBe(path.join(root, 'models', `${m.name}.onnx`));
+      expect(resolved.routed.size).toBe(0);
+    }
+    expect(resolveBenchModel('accurate', null, 0, ctx).files.onnx).toBe(path.join(root, 'models', 'dashseg-mnv2.onnx'));
   });
 
   it('routes a model exported at another size, and names the missing file otherwise', () => {

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatUsage, parseArgs, type FlagSpecs } from '../../../cli/lib/args.ts';
 import { UsageError } from '../../../cli/lib/errors.ts';
-import { DEFAULT_MODEL, EVAL_USAGE, parseEvalArgs } from '../../../cli/lib/evalOptions.ts';
+import path from 'node:path';
+import { DEFAULT_MODEL, EVAL_USAGE, evalModelPath, parseEvalArgs } from '../../../cli/lib/evalOptions.ts';
 
 const SPECS = {
   images: { kind: 'string', metavar: 'DIR', required: true, description: 'images' },
@@ -94,5 +95,18 @@ describe('parseEvalArgs', () => {
     expect(() => parseEvalArgs(['--images', 'i'])).toThrow('--labels is required (DIR)');
     expect(EVAL_USAGE).toContain('--images DIR');
     expect(EVAL_USAGE).toContain('--backend wasm|webgpu');
+  });
+});
+
+describe('evalModelPath: which file `npm run eval -- --model` scores', () => {
+  const fromCwd = (p: string): string => path.join('/cwd', p);
+  it("takes the toolbar's names for the shipped models", () => {
+    expect(evalModelPath('fast', '/proj', fromCwd)).toBe('/proj/models/dashseg-lite2.onnx');
+    expect(evalModelPath('balanced', '/proj', fromCwd)).toBe('/proj/models/dashseg-lite.onnx');
+    expect(evalModelPath('accurate', '/proj', fromCwd)).toBe('/proj/models/dashseg-mnv2.onnx');
+  });
+  it('the default is the shipped default model; any other value is a path from the working directory', () => {
+    expect(evalModelPath(DEFAULT_MODEL, '/proj', fromCwd)).toBe(`/proj/${DEFAULT_MODEL}`);
+    expect(evalModelPath('peer.onnx', '/proj', fromCwd)).toBe('/cwd/peer.onnx');
   });
 });
