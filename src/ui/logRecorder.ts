@@ -1,8 +1,10 @@
 // The FPS / mIoU log the user records: per-frame rows plus a summary, downloadable as CSV and JSON.
-// Rows are also persisted (LogStore) so a reload or a crash does not lose a recording.
+// Rows are also persisted (LogStore) so a reload or a crash does not lose a recording. The rows here
+// are the whole log whatever happens to the storage: exports use them, and the store writes them
+// back after the browser closed and it reopened.
 
 import { FRAME_LOG_COLUMNS, summarizeLog, toCsv, type FrameLogRow, type LogSummaryContext } from '../processing/logFormat.ts';
-import type { LogStore } from './logStore.ts';
+import type { LogStorageNotice, LogStore } from './logStore.ts';
 
 export class LogRecorder {
   private rows: FrameLogRow[] = [];
@@ -10,10 +12,17 @@ export class LogRecorder {
   startedAt: string | null = null;
   private store: LogStore | null = null;
 
-  /** Attaches persistent storage and restores what it holds (a recording from before a reload). */
-  async attachStore(store: LogStore | null): Promise<{ restoredRows: number; wasRecording: boolean }> {
+  /**
+   * Attaches persistent storage and restores what it holds (a recording from before a reload).
+   * `onNotice` tells the user when the browser closes the storage and when it is back.
+   */
+  async attachStore(store: LogStore | null, onNotice?: LogStorageNotice): Promise<{ restoredRows: number; wasRecording: boolean }> {
     this.store = store;
     if (!store) return { restoredRows: 0, wasRecording: false };
+    store.keepInSync({
+      snapshot: () => ({ startedAt: this.startedAt, recording: this.recording, rows: this.rows }),
+      onNotice: onNotice ?? ((code, message) => console.warn(`[dashseg] ${code}: ${message}`)),
+    });
     const saved = await store.load();
     if (this.rows.length === 0 && saved.rows.length > 0) {
       this.rows = saved.rows;
