@@ -1,5 +1,6 @@
 // The first steps of every CLI that drives the built app (eval, bench, soak): build and serve it
-// with `vite preview`, then start headless Chromium. Both are released through `cleanups`.
+// (Vite's preview server, inside this process), then start headless Chromium. Both are released
+// through `cleanups`.
 
 import type { Browser } from 'playwright-core';
 import { BuildError } from '../../tools/browser/build.ts';
@@ -30,12 +31,12 @@ export async function serveAppInChromium(name: string, backend: 'wasm' | 'webgpu
     server = await startPreviewServer({ log: (line) => progress.update(`${name}: ${line}`, true) });
   } catch (err) {
     if (err instanceof BuildError) throw new CliError(`could not build the app: ${err.message}`);
-    throw new CliError(`could not start vite preview: ${(err as Error).message}`);
+    throw new CliError(`could not start the preview server: ${(err as Error).message}`);
   }
   cleanups.push(() => server.close());
   checkInterrupted();
 
-  progress.update(`${name}: starting headless Chromium…`, true);
+  progress.update(`${name}: serving the app at ${server.url}; starting headless Chromium…`, true);
   let browser: Browser;
   try {
     browser = await launchChromium({ headless: true, webgpu: backend === 'webgpu' });

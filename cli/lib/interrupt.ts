@@ -1,7 +1,7 @@
-// Ctrl-C / SIGTERM for the CLIs that drive a browser (eval, bench, soak): the browser and the server
-// are closed (the server runs in its own process group, so the terminal's SIGINT does not reach it),
-// then the CLI exits 130. Whatever the run was awaiting fails once the browser is gone; that
-// failure is not reported.
+// Ctrl-C / SIGTERM / SIGHUP for the CLIs that drive a browser (eval, bench, soak): the browser and the
+// server are closed, then the CLI exits 130. Whatever the run was awaiting fails once the browser is
+// gone; that failure is not reported. A second Ctrl-C ends the CLI at once (Node's default): the
+// preview server runs inside this process (tools/browser/previewServer.ts), so it ends with it.
 
 import { CliError } from './errors.ts';
 import type { ProgressLine } from './progress.ts';
@@ -19,7 +19,7 @@ export class InterruptGuard {
     private readonly progress: ProgressLine,
   ) {}
 
-  /** Set by Ctrl-C / SIGTERM; the run stops at the next step. */
+  /** Set by Ctrl-C / SIGTERM / SIGHUP; the run stops at the next step. */
   get interrupted(): boolean {
     return this.stopped;
   }
@@ -33,7 +33,11 @@ export class InterruptGuard {
     while (this.cleanups.length) await this.cleanups.pop()?.().catch(() => undefined);
   }
 
-  /** Installs the SIGINT / SIGTERM handlers (once each). */
+  /**
+   * Installs the SIGINT / SIGTERM / SIGHUP handlers (once each). SIGHUP (the terminal went away) is
+   * handled too: Playwright closes the browser on SIGHUP without ending the process, so the run would
+   * otherwise fail with "browser has been closed" instead of stopping.
+   */
   listen(): void {
     const onSignal = (): void => {
       if (this.stopped) return;
@@ -45,6 +49,7 @@ export class InterruptGuard {
     };
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    process.once('SIGHUP', onSignal);
   }
 
   /**

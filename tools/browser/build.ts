@@ -2,10 +2,11 @@
 // Up to date = every root *.html page has its built copy in dist/, and no input of the build
 // (sources, config, models and samples that the build copies) is newer than the oldest of them.
 
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
+import { lineLogger } from './viteLogger.ts';
 
 /** The project root (this file is tools/browser/build.ts). */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -140,20 +141,29 @@ export async function ensureBuilt(options: EnsureBuiltOptions = {}): Promise<Ens
   }
 }
 
-function runViteBuild(root: string, outDir: string | undefined): Promise<void> {
-  const vite = path.join(root, 'node_modules', '.bin', 'vite');
-  const args = ['build', '--logLevel', 'warn', ...(outDir ? ['--outDir', outDir] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(vite, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', (err) => reject(new BuildError(`could not run ${vite}: ${err.message}`, output)));
-    child.on('close', (code) => {
-      if (code === 0) resolve();
-      else reject(new BuildError(`vite build failed (exit ${code}):\n${output.trim().split('\n').slice(-30).join('\n')}`, output));
-    });
-  });
+/**
+ * `vite build` through Vite's JavaScript API, in this process (as the preview server is): nothing is
+ * left running when the process is interrupted. The project's vite.config.ts is found in `root`.
+ */
+async function runViteBuild(root: string, outDir: string | undefined): Promise<void> {
+  const { createBuilder } = await import('vite');
+  const lines: string[] = [];
+  try {
+    const builder = await createBuilder(
+      {
+        root,
+        logLevel: 'warn',
+        customLogger: lineLogger((line) => lines.push(line)),
+        clearScreen: false,
+        ...(outDir ? { build: { outDir: path.resolve(root, outDir) } } : {}),
+      },
+      null, // what the `vite build` command does: build every environment of the app
+    );
+    await builder.buildApp();
+  } catch (err) {
+    const output = stripVTControlCharacters([...lines, err instanceof Error ? err.message : String(err)].join('\n'));
+    throw new BuildError(`vite build failed:\n${output.trim().split('\n').slice(-30).join('\n')}`, output);
+  }
 }
 
 function pidAlive(pid: number): boolean {
