@@ -7,7 +7,8 @@
 import * as Comlink from 'comlink';
 import type * as OrtTypes from 'onnxruntime-web';
 import { chooseBackend, describeAdapter, type Backend } from '../src/inference/backendChoice.ts';
-import { hasWebGpuApi, probeWebGpuAdapter } from '../src/inference/adapterProbe.ts';
+import { hasWebGpuApi, probeWebGpuAdapter, type GpuDeviceLike } from '../src/inference/adapterProbe.ts';
+import { setUpOrtWebGpu, type OrtWebGpuSetup } from '../src/inference/webgpuDevice.ts';
 import { FailureSignal } from '../src/inference/failureSignal.ts';
 import { WorkerFrameSlot } from '../src/inference/workerFrameSlot.ts';
 import {
@@ -42,6 +43,8 @@ interface Loaded {
   readonly inputTensor: OrtTypes.Tensor;
   readonly outputName: string;
   readonly outputKind: 'classmap' | 'logits';
+  /** The WebGPU device the session runs on (created here from the probed adapter); null on WASM. */
+  readonly device: GpuDeviceLike | null;
 }
 
 let loaded: Loaded | null = null;
@@ -49,17 +52,30 @@ let loaded: Loaded | null = null;
 let spareMask: Uint8Array | undefined;
 /** Fails when the WebGPU device is lost (GPUDevice.lost resolved): a run that would never finish fails at once, and so does every later frame. */
 const deviceLoss = new FailureSignal();
+/** The device the current session runs on; a device destroyed by dispose() is no longer it. */
+let activeDevice: GpuDeviceLike | null = null;
 
-/** Watches the device ORT created: a lost device (driver reset, GPU unplugged, destroy()) is not recoverable here. */
-async function watchDeviceLoss(ort: Ort): Promise<void> {
+/**
+ * Watches the device the session runs on (the one created from the probed adapter and given to ORT):
+ * a lost device (driver reset, GPU unplugged, destroy()) is not recoverable here. ORT 1.30 does not
+ * publish a device it was given in env.webgpu.device, so the worker watches its own reference.
+ */
+function watchDeviceLoss(device: GpuDeviceLike): void {
+  activeDevice = device;
+  void device.lost.then((info) => {
+    if (activeDevice !== device) return; // destroyed on purpose by disposeLoaded()
+    const why = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
+    deviceLoss.fail(new SegmentationError('webgpu-failed', `the WebGPU device was lost (${why})`));
+  });
+}
+
+function destroyDevice(device: GpuDeviceLike | null | undefined): void {
+  if (!device) return;
+  if (activeDevice === device) activeDevice = null;
   try {
-    const device = (await ort.env.webgpu.device) as unknown as { lost?: Promise<{ reason?: string; message?: string }> };
-    void device.lost?.then((info) => {
-      const why = `${info.reason ?? 'unknown'}${info.message ? `: ${info.message}` : ''}`;
-      deviceLoss.fail(new SegmentationError('webgpu-failed', `the WebGPU device was lost (${why})`));
-    });
+    device.destroy();
   } catch {
-    // No device to watch: a failure shows up in session.run instead.
+    // already gone
   }
 }
 
@@ -107,7 +123,9 @@ async function init(
   const progress = (p: InitProgress): void => void onProgress?.(p);
 
   progress({ stage: 'probe-adapter' });
-  const adapter = options.backend === 'wasm' ? null : await probeWebGpuAdapter();
+  // The adapter probed here is the one the HUD names and the one the model's device is created from.
+  const probed = options.backend === 'wasm' ? null : await probeWebGpuAdapter();
+  const adapter = probed?.summary ?? null;
   const decision = chooseBackend(options.backend, adapter, {
     crossOriginIsolated: self.crossOriginIsolated,
     hardwareConcurrency: navigator.hardwareConcurrency,
@@ -134,11 +152,21 @@ async function init(
   }
 
   progress({ stage: 'create-session' });
+  let webgpu: OrtWebGpuSetup | null = null;
+  if (decision.backend === 'webgpu') {
+    try {
+      if (!probed) throw new Error('no probed adapter');
+      webgpu = await setUpOrtWebGpu(probed, ort.env.webgpu);
+    } catch (err) {
+      throw new SegmentationError('webgpu-failed', `could not create a WebGPU device on ${adapter ? describeAdapter(adapter) : 'the adapter'}: ${(err as Error).message}`);
+    }
+  }
   let session: OrtTypes.InferenceSession;
   try {
     const contractOutput = declared ? (findOutput(declared, 'classmap') ?? findOutput(declared, 'logits')) : undefined;
     session = await ort.InferenceSession.create(bytes, {
-      executionProviders: [decision.backend],
+      // WebGPU runs on the device created from the probed adapter, not on one ORT would pick itself.
+      executionProviders: [webgpu ? (webgpu.executionProvider as unknown as OrtTypes.InferenceSession.WebGpuExecutionProviderOption) : decision.backend],
       graphOptimizationLevel: 'all',
       // ORT's thread pool spin-waits between runs by default; on a 2-core laptop that steals the
       // cores from frame preprocessing and the render thread, so idle threads sleep instead.
@@ -146,15 +174,18 @@ async function init(
       ...(decision.backend === 'webgpu' && contractOutput ? { preferredOutputLocation: { [contractOutput.name]: 'gpu-buffer' as const } } : {}),
     });
   } catch (err) {
+    destroyDevice(webgpu?.device);
     const code = decision.backend === 'webgpu' ? 'webgpu-failed' : 'model-corrupt';
     throw new SegmentationError(code, `${options.modelUrl}: could not create an onnxruntime session on ${decision.backend}: ${(err as Error).message}`);
   }
-  if (decision.backend === 'webgpu') await watchDeviceLoss(ort);
-  const contract = declared ?? resolveBareContract(session, options.modelUrl);
+  if (webgpu) watchDeviceLoss(webgpu.device);
+  let contract: ModelContract;
   try {
+    contract = declared ?? resolveBareContract(session, options.modelUrl);
     checkSessionAgainstContract(session, contract, options.modelUrl);
   } catch (err) {
     await session.release();
+    destroyDevice(webgpu?.device);
     throw err;
   }
   const classmap = findOutput(contract, 'classmap');
@@ -169,7 +200,7 @@ async function init(
   const inputTensor = new ort.Tensor('float32', inputData, [1, 3, height, width]);
   loaded = {
     ort, session, contract, backend: decision.backend, canvas, context, inputData, inputTensor,
-    outputName: output.name, outputKind: output.kind,
+    outputName: output.name, outputKind: output.kind, device: webgpu?.device ?? null,
   };
   const loadMs = performance.now() - started;
 
@@ -325,6 +356,7 @@ async function disposeLoaded(): Promise<void> {
   if (l) {
     l.inputTensor.dispose();
     await l.session.release();
+    destroyDevice(l.device);
   }
 }
 

@@ -7,6 +7,7 @@ import { useAppServer, useBrowser } from './helpers/fixtures.ts';
 import { classesCovering, maskAgreement } from './helpers/masks.ts';
 import { segmentationWorker } from './helpers/workers.ts';
 import { DEFAULT_MODEL_NAME } from '../../src/processing/shippedModels.ts';
+import { describeAdapter } from '../../src/inference/backendChoice.ts';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../tools/browser/index.ts';
@@ -102,12 +103,44 @@ describe('WebGPU on SwiftShader (--enable-unsafe-webgpu)', () => {
     expect(goldenAgreement).toBeGreaterThanOrEqual(0.999);
   }, 480_000);
 
-  test('the GPU device lost mid-run: the worker restarts on WASM, says so, and segmentation carries on', async () => {
+  test('ORT runs on the device made from the probed adapter; that device lost mid-run: the worker restarts on WASM, says so, and segmentation carries on', async () => {
     app = await AppPage.open(browser(), server().url, '?backend=webgpu&record=1', { name: 'webgpu-device-lost', viewport });
     const gpu = await app.waitForFrames(1, { timeoutMs: 240_000 });
     if (gpu.backend !== 'webgpu') throw new Error(`expected the WebGPU backend, got ${gpu.backend} ("${gpu.backendReason}")`);
+    // The device ORT runs on is the one the worker created from the adapter it probed (and the HUD
+    // names), not one ORT made from an adapter of its own: note the next device ORT encodes work on.
+    const worker = segmentationWorker(app.page);
+    await worker.evaluate(() => {
+      const proto = GPUDevice.prototype;
+      const original = proto.createCommandEncoder;
+      proto.createCommandEncoder = function (this: GPUDevice, ...args: Parameters<GPUDevice['createCommandEncoder']>) {
+        proto.createCommandEncoder = original;
+        const info = this.adapterInfo as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+        (self as unknown as { ortDevice: unknown }).ortDevice = {
+          label: this.label,
+          adapter: { vendor: info.vendor, architecture: info.architecture, description: info.description, isFallbackAdapter: info.isFallbackAdapter },
+        };
+        return original.apply(this, args);
+      };
+    });
+    type OrtDevice = { label: string; adapter: { vendor: string; architecture: string; description: string; isFallbackAdapter?: boolean } };
+    let ortDevice: OrtDevice | undefined;
+    for (const deadline = Date.now() + 120_000; !ortDevice && Date.now() < deadline; await new Promise((r) => setTimeout(r, 500))) {
+      try {
+        ortDevice = await worker.evaluate(() => (self as unknown as { ortDevice?: OrtDevice }).ortDevice);
+      } catch (err) {
+        const s = await app.stats();
+        throw new Error(`the WebGPU worker went away before ORT encoded more work (${(err as Error).message}); app: backend ${s?.backend}, frames ${s?.frames}, restarts ${s?.restarts}, lastError ${JSON.stringify(s?.lastError)}`);
+      }
+    }
+    expect(ortDevice, 'ORT encoded work on a device within 120 s').toBeDefined();
+    expect(ortDevice?.label, 'ORT runs on the device the worker created from the probed adapter').toBe('dashseg onnxruntime-web');
+    const { vendor, architecture, description, isFallbackAdapter } = ortDevice?.adapter ?? { vendor: '', architecture: '', description: '' };
+    expect(gpu.adapter, "the HUD names the adapter of ORT's device").toBe(describeAdapter({
+      vendor, architecture, description, isFallbackAdapter: isFallbackAdapter ?? /\(software fallback\)$/.test(gpu.adapter ?? ''),
+    }));
     // Lose the device the way a driver reset would: the next command encoder ORT asks for destroys it.
-    await segmentationWorker(app.page).evaluate(() => {
+    await worker.evaluate(() => {
       const proto = GPUDevice.prototype;
       const original = proto.createCommandEncoder;
       proto.createCommandEncoder = function (this: GPUDevice, ...args: Parameters<GPUDevice['createCommandEncoder']>) {
