@@ -37,8 +37,8 @@ export interface AppMessage extends AppError {
 /** Messages kept in stats().messages (the oldest go first). */
 const MESSAGE_HISTORY = 100;
 
-/** Errors that a new source does not end: their cause is still there (the app's own state or URL). */
-const STANDING_ERROR_CODES: ReadonlySet<string> = new Set(['bad-url-option', 'startup', 'webgl-unavailable']);
+/** Messages that a new source does not end: their cause is still there (the URL, no WebGL, WebGPU given up). */
+const STANDING_ERROR_CODES: ReadonlySet<string> = new Set(['bad-url-option', 'startup', 'webgl-unavailable', 'webgpu-fallback']);
 
 /** What window.dashseg.reloadModel() may change; omitted fields keep their current value. */
 export interface ModelReload {
@@ -174,13 +174,13 @@ export class DashsegApp {
 
   async start(): Promise<void> {
     try {
-      this.renderer = new OverlayRenderer(this.shell.canvas, this.palette);
+      this.renderer = new OverlayRenderer(this.shell.stage, this.shell.canvas, this.palette);
     } catch (err) {
       this.fail('webgl-unavailable', `WebGL2 is not available, so the overlay cannot be drawn: ${(err as Error).message}`);
     }
     document.addEventListener('visibilitychange', () => this.onVisibility());
     requestAnimationFrame((t) => this.onAnimationFrame(t));
-    const restored = await this.recorder.attachStore(await LogStore.open());
+    const restored = await this.recorder.attachStore(await LogStore.open(), (code, message) => this.notice(code, message));
     if (this.options.record) this.recorder.start();
     else if (restored.restoredRows > 0) {
       // A recording from before a reload or crash: keep it exportable, and keep recording if it was.
@@ -415,7 +415,7 @@ export class DashsegApp {
     if (renderer) {
       uploadMs = renderer.updateMask(result.mask, result.width, result.height);
       if (work.snapshot) {
-        renderer.setDisplaySource({ kind: 'image', image: work.snapshot });
+        // Synced mode: the next display frame shows this exact frame under its mask (see onAnimationFrame).
         const old = this.shownSnapshot;
         this.shownSnapshot = work.snapshot;
         if (old) setTimeout(() => old.close(), 100);
@@ -473,7 +473,7 @@ export class DashsegApp {
     requestAnimationFrame((t) => this.onAnimationFrame(t));
     const renderer = this.renderer;
     if (!renderer) return;
-    if (!this.synced || !this.shownSnapshot) renderer.setDisplaySource(this.source?.display() ?? null);
+    renderer.setDisplaySource(this.source?.display() ?? null, this.synced ? this.shownSnapshot : null);
     renderer.resize();
     const drawn = renderer.render();
     const stats = this.stats;
@@ -535,6 +535,7 @@ export class DashsegApp {
       source: this.source?.label ?? 'none',
       inferenceFps: s?.inferenceFps.fps(now) ?? 0,
       renderFps: s?.renderFps.fps(now) ?? 0,
+      videoFps: this.renderer?.videoFps(now) ?? 0,
       latencyP50: s?.stages.latencyMs.percentile(50) ?? null,
       latencyP95: s?.stages.latencyMs.percentile(95) ?? null,
       stages: s ? (Object.fromEntries(Object.entries(s.stages).map(([k, w]) => [k, w.percentile(50)])) as Record<Stage, number | null>) : null,
@@ -636,6 +637,8 @@ export class DashsegApp {
           frames: h.frames,
           fps: h.inferenceFps,
           renderFps: h.renderFps,
+          /** Frames the shown video presented per second (requestVideoFrameCallback); 0 for stills. */
+          videoFps: h.videoFps,
           latencyP50Ms: h.latencyP50,
           latencyP95Ms: h.latencyP95,
           stagesP50Ms: h.stages,

@@ -1,7 +1,6 @@
-// Full-screen quad scaled to the letterboxed video rectangle (uScale in clip space).
-uniform vec2 uScale;
+// Full-canvas quad: the mask canvas itself is placed on the picture's content rectangle.
 out vec2 vUv;
 void main() {
   vUv = uv;
-  gl_Position = vec4(position.xy * uScale, 0.0, 1.0);
+  gl_Position = vec4(position.xy, 0.0, 1.0);
 }

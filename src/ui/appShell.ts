@@ -26,7 +26,10 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLEl
 }
 
 export class AppShell {
+  /** The mask canvas (three.js), over the picture. */
   readonly canvas: HTMLCanvasElement;
+  /** Where the picture (the video element, or a still) and the mask canvas are shown. */
+  readonly stage: HTMLElement;
   readonly hud: HTMLPreElement;
   readonly banner: HTMLDivElement;
   readonly recordButton: HTMLButtonElement;
@@ -79,6 +82,7 @@ export class AppShell {
 
     this.canvas = el('canvas', { id: 'overlay' });
     const stage = el('div', { className: 'stage', id: 'stage' }, [this.canvas, el('div', { className: 'drop-hint', textContent: 'Drop a video file here' })]);
+    this.stage = stage;
     stage.addEventListener('dragover', (e) => {
       e.preventDefault();
       stage.classList.add('dragging');

@@ -10,6 +10,8 @@ export interface HudModel {
   readonly source: string;
   readonly inferenceFps: number;
   readonly renderFps: number;
+  /** Frames the shown video presented per second (0 for stills). */
+  readonly videoFps: number;
   readonly latencyP50: number | null;
   readonly latencyP95: number | null;
   readonly stages: Readonly<Record<string, number | null>> | null;
@@ -34,7 +36,7 @@ export function formatHud(m: HudModel): string {
     `model       ${m.model} @ ${m.inputSize}`,
     `source      ${m.source}`,
     `inference   ${m.inferenceFps.toFixed(1)} FPS  (${m.frames} frames, ${m.dropped} dropped)`,
-    `render      ${m.renderFps.toFixed(1)} FPS`,
+    `video       ${m.videoFps.toFixed(1)} FPS shown · mask draws ${m.renderFps.toFixed(1)} FPS`,
     `latency     p50 ${ms(m.latencyP50)}  p95 ${ms(m.latencyP95)}`,
     `mask age    ${ms(m.maskAgeMs)}${m.synced ? ' (synced)' : ''}`,
   ];

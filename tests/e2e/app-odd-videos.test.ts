@@ -130,14 +130,14 @@ function countAnimationFrames(page: Page, ms: number): Promise<AnimationFrames> 
   }), ms);
 }
 
-/** The overlay canvas as pixels, once the page has drawn what was just set. */
+/** The stage (the picture the browser shows with the mask canvas over it) as pixels, once the page has drawn what was just set. */
 async function canvasPicture(a: AppPage): Promise<RgbaPicture> {
   await a.page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-  const png = PNG.sync.read(await a.page.locator('#overlay').screenshot());
+  const png = PNG.sync.read(await a.page.locator('#stage').screenshot());
   return { width: png.width, height: png.height, data: png.data };
 }
 
-/** The overlay canvas with the mask it shows (call freezeMasks first). */
+/** The stage's pixels with the mask it shows (call freezeMasks first). */
 async function canvasWithItsMask(a: AppPage): Promise<{ picture: RgbaPicture; mask: ClassMask }> {
   const before = await a.latestMask();
   const picture = await canvasPicture(a);

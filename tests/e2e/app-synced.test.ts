@@ -50,7 +50,7 @@ afterEach(async () => {
 /** The cell of the white box on the canvas (the clip is letterboxed in it), or null when none is clear. */
 async function cellOnScreen(a: AppPage): Promise<number | null> {
   await a.page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-  const png = PNG.sync.read(await a.page.locator('#overlay').screenshot());
+  const png = PNG.sync.read(await a.page.locator('#stage').screenshot());
   const scale = Math.min(png.width / 960, png.height / 540);
   const left = (png.width - 960 * scale) / 2;
   const row = Math.round((png.height - 540 * scale) / 2 + (BAND / 2) * scale);
@@ -70,7 +70,7 @@ async function cellOnScreen(a: AppPage): Promise<number | null> {
   return bright.length === 1 && dark === CELLS - 1 ? (bright[0] as number) : null;
 }
 
-/** The app's video element is not in the document: remember every media element that plays (test hook only). */
+/** Remembers every media element that plays, to find the app's (test hook only). */
 const REMEMBER_VIDEOS = `(() => {
   const play = HTMLMediaElement.prototype.play;
   HTMLMediaElement.prototype.play = function () {
@@ -133,6 +133,8 @@ describe('synced mask mode', () => {
     await freezeMasks(app);
     const live = await frozenState(app);
     console.log(`[live] cell shown ${live.shown}, of the mask ${live.mask}, of the video ${live.video}`);
+    // Live, the app shows the <video> element itself (no copy): the still canvas is hidden.
+    expect(await app.page.locator('#stage .stage-still').isHidden(), 'live: no still over the video').toBe(true);
     // A paused element's currentTime lags the frame it shows by up to one frame here.
     const offByAtMostOne = live.shown !== null && [0, 1, CELLS - 1].includes((live.shown - live.video + CELLS) % CELLS);
     expect(offByAtMostOne, 'live: the picture is the video as it is now').toBe(true);

@@ -77,16 +77,22 @@ describe('app on video files (WASM)', () => {
     for (const row of rows) {
       for (const stage of STAGE_COLUMNS) {
         const v = row[stage];
-        // videoUploadMs is empty when the draw that showed the mask took no new video frame.
-        if (stage === 'videoUploadMs' && v === null) continue;
+        // The browser shows a live video itself: no picture is copied on the page's thread, so
+        // videoUploadMs (the cost of drawing a still: a sequence frame or a synced snapshot) is empty.
+        if (stage === 'videoUploadMs') {
+          expect(v, `row ${row.frameIndex} videoUploadMs`).toBeNull();
+          continue;
+        }
         expect(typeof v === 'number' && Number.isFinite(v) && v >= 0, `row ${row.frameIndex} ${stage} = ${String(v)}`).toBe(true);
       }
       expect(row.backend).toBe(s.backend);
       expect(Number.isNaN(Date.parse(String(row.time)))).toBe(false);
     }
-    // Every video-frame upload is timed in the live stats (a log row has one only when its draw took one).
-    const live = await app.waitForStats('a timed video-frame upload', (v) => typeof v.stagesP50Ms?.['videoUploadMs'] === 'number', { timeoutMs: 10_000 });
-    expect(live.stagesP50Ms?.['videoUploadMs']).toBeGreaterThan(0);
+    // The video plays in its own element: it presents frames (counted by requestVideoFrameCallback)
+    // while nothing uploads them on the page's thread.
+    const live = await app.waitForStats('the shown video presenting frames', (v) => v.videoFps > 0, { timeoutMs: 10_000 });
+    expect(live.stagesP50Ms?.['videoUploadMs']).toBeNull();
+    expect(await app.page.locator('#stage video').count()).toBe(1);
     // Inference and latency are real work, not zeros; latency covers at least the inference.
     const inference = rows.map((r) => r.inferenceMs ?? 0);
     expect(Math.min(...inference)).toBeGreaterThan(1);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { drawingBufferSize, fitScale } from '../../../src/render/overlayRenderer.ts';
+import { fitScale } from '../../../src/render/overlayRenderer.ts';
+import { contentRect } from '../../../src/render/stagePicture.ts';
 import { formatHud, type HudModel } from '../../../src/ui/hudText.ts';
 import { LiveStats } from '../../../src/ui/liveStats.ts';
 
@@ -44,7 +45,7 @@ describe('LiveStats', () => {
 describe('formatHud', () => {
   const base: HudModel = {
     status: 'running', backend: 'wasm x2 threads', reason: 'no WebGPU', adapter: null, model: 'm', inputSize: '480x360',
-    source: 'clip.mp4', inferenceFps: 17.26, renderFps: 59.9, latencyP50: 61.04, latencyP95: 80, stages: null, dropped: 3,
+    source: 'clip.mp4', inferenceFps: 17.26, renderFps: 12.1, videoFps: 24.9, latencyP50: 61.04, latencyP95: 80, stages: null, dropped: 3,
     frames: 100, maskAgeMs: 40, synced: false, miou: null, scoredFrames: 0, perClassIou: null, recording: false,
   };
   it('shows backend, rates, latency and drops', () => {
@@ -53,6 +54,7 @@ describe('formatHud', () => {
     expect(text).toContain('17.3 FPS');
     expect(text).toContain('p50 61.0 ms');
     expect(text).toContain('3 dropped');
+    expect(text).toContain('video       24.9 FPS shown · mask draws 12.1 FPS');
     expect(text).not.toContain('mIoU');
   });
   it('adds mIoU and per-class IoU with ground truth', () => {
@@ -63,21 +65,15 @@ describe('formatHud', () => {
   });
 });
 
-describe('drawingBufferSize (no more pixels than the video in the letterboxed rectangle)', () => {
-  it('keeps the device-pixel size when the video is larger than the canvas', () => {
-    expect(drawingBufferSize(1920, 1080, 800, 450, 1)).toEqual([800, 450]);
-    expect(drawingBufferSize(3840, 2160, 800, 450, 2)).toEqual([1600, 900]);
+describe('contentRect (where the picture and the mask canvas sit in the stage, object-fit: contain)', () => {
+  it('pillarboxes a portrait video and letterboxes a wide one, centred', () => {
+    expect(contentRect(540, 960, 1280, 720)).toEqual({ left: (1280 - 405) / 2, top: 0, width: 405, height: 720 });
+    expect(contentRect(1920, 800, 1200, 900)).toEqual({ left: 0, top: (900 - 500) / 2, width: 1200, height: 500 });
   });
-  it('shrinks to the video resolution when the canvas is larger, keeping the canvas aspect', () => {
-    // 960x540 video in a 1280x720 canvas: the video rectangle is the whole canvas.
-    expect(drawingBufferSize(960, 540, 1280, 720, 1)).toEqual([960, 540]);
-    // 480x360 (4:3) video in a 1280x720 canvas: the rectangle is 960x720 css px -> buffer 640x360.
-    expect(drawingBufferSize(480, 360, 1280, 720, 1)).toEqual([640, 360]);
-    // devicePixelRatio is capped at 2
-    expect(drawingBufferSize(4000, 3000, 400, 300, 3)).toEqual([800, 600]);
+  it('fills the stage when the aspect ratios match', () => {
+    expect(contentRect(960, 540, 1280, 720)).toEqual({ left: 0, top: 0, width: 1280, height: 720 });
   });
-  it('uses the canvas size when the video size is not known yet, and never returns 0', () => {
-    expect(drawingBufferSize(0, 0, 640, 480, 1)).toEqual([640, 480]);
-    expect(drawingBufferSize(10, 10, 0, 0, 1)).toEqual([1, 1]);
+  it('fills the stage while the picture size is unknown', () => {
+    expect(contentRect(0, 0, 640, 480)).toEqual({ left: 0, top: 0, width: 640, height: 480 });
   });
 });
