@@ -14,6 +14,7 @@ import { formatDuration, ProgressLine } from './lib/progress.ts';
 import { BENCH_USAGE, parseBenchArgs } from './bench/args.ts';
 import { backendText, formatBenchTable, formatEnvironment } from './bench/format.ts';
 import { resolveBenchModel, resolveVideo, type PathContext } from './bench/inputs.ts';
+import { clipFrameRate } from './bench/clipRate.ts';
 import { loadAverage1m, machineInfo } from './bench/machine.ts';
 import { MEMORY_METHOD } from './bench/memoryProbe.ts';
 import { runBench, type BenchRun } from './bench/runner.ts';
@@ -73,16 +74,18 @@ async function main(): Promise<number> {
   const comparison = named.length === 2 ? compareFigures((named[0] as NamedFigures).figures, (named[1] as NamedFigures).figures) : null;
   const env: BenchEnvironment = {
     browser: `Chromium ${run.browserVersion} (headless)`,
+    clipFps: video.file ? clipFrameRate(video.file) : null,
     hardwareConcurrency: run.hardwareConcurrency,
     machine: machineInfo(loadAtStart),
   };
 
   const out: string[] = [];
-  out.push(formatBenchTable(named, comparison));
+  out.push(formatBenchTable(named, comparison, env.clipFps));
   out.push('');
   out.push(`video: ${video.name} · ${options.rounds} round${options.rounds === 1 ? '' : 's'} of ${perRound} per model${named.length > 1 ? ', alternating A B, B A, …' : ''}`);
   out.push(formatEnvironment(env));
   out.push('latency: frame captured → mask on screen (p50/p95 over all masks); stages are p50 per mask; memory after a forced GC, first round start → last round end');
+  out.push('video fps: frames the page presented (requestVideoFrameCallback); main thread ms per frame: page-thread task time (Chromium TaskDuration) per mask shown, p50 over ~1 s intervals; model-only: the same worker on decoded frames back to back, after the round');
   if (run.warnings.length) out.push(...run.warnings.map((w) => `note: ${w}`));
   process.stdout.write(`${out.join('\n')}\n`);
 

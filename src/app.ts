@@ -11,7 +11,7 @@ import { OverlayRenderer } from './render/overlayRenderer.ts';
 import { UploadPacer } from './render/uploadPacer.ts';
 import { SegmentationClient, errorCode } from './inference/segmentationClient.ts';
 import { FrameScheduler } from './inference/frameScheduler.ts';
-import { SourceError, type CapturedFrame, type FrameCopy, type FrameSource, type GroundTruth } from './capture/frameSource.ts';
+import { resizedBitmap, SourceError, type CapturedFrame, type FrameCopy, type FrameSource, type GroundTruth } from './capture/frameSource.ts';
 import { VideoFileSource } from './capture/videoFileSource.ts';
 import { WebcamSource } from './capture/webcamSource.ts';
 import { LabelledSequenceSource, loadSequenceManifest, sequenceFromFiles, type SequenceManifest } from './capture/labelledSequenceSource.ts';
@@ -272,6 +272,44 @@ export class DashsegApp {
     });
     this.reloading = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * The bench's model-only rate: pauses the source, then segments copies of one decoded frame (as the
+   * app sends them: resized to the model input) back to back for `seconds`, with the worker, model,
+   * backend and threads the app uses, two frames in the worker as in the app (one running, one
+   * waiting); no video, no render. Resumes the source after.
+   */
+  async measureModelOnly(seconds: number): Promise<{ frames: number; seconds: number; fps: number }> {
+    const client = this.client;
+    const source = this.source;
+    const picture = source?.display();
+    if (!client || !source || !picture) throw new Error('measureModelOnly needs a model and a playing source');
+    source.setPaused(true);
+    this.scheduler?.clearWaiting();
+    try {
+      for (let waited = 0; this.scheduler?.busy && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      const size = client.info.inputSize;
+      const sample = await resizedBitmap(picture.kind === 'video' ? picture.element : picture.image, size);
+      try {
+        let frames = 0;
+        const t0 = performance.now();
+        const end = t0 + seconds * 1000;
+        const lane = async (): Promise<void> => {
+          while (performance.now() < end) {
+            const outcome = await client.segment(await createImageBitmap(sample), frames);
+            if (outcome.kind !== 'skipped') frames++;
+          }
+        };
+        await Promise.all([lane(), lane()]);
+        const elapsed = (performance.now() - t0) / 1000;
+        return { frames, seconds: elapsed, fps: frames / elapsed };
+      } finally {
+        sample.close();
+      }
+    } finally {
+      if (this.source === source) source.setPaused(document.hidden);
+    }
   }
 
   private sequenceSource(manifest: SequenceManifest): LabelledSequenceSource {
@@ -665,6 +703,8 @@ export class DashsegApp {
         return m ? { width: m.width, height: m.height, ids: Array.from(m.data) } : null;
       },
       summary: () => JSON.parse(this.recorder.json(this.summaryContext())) as unknown,
+      /** The model-only rate of the worker the app uses (see DashsegApp.measureModelOnly). */
+      measureModelOnly: (seconds: number) => this.measureModelOnly(seconds),
       /** Swaps model / backend / WASM threads without reloading the page (see DashsegApp.reloadModel). */
       reloadModel: (change: ModelReload = {}) => this.reloadModel(change),
       startRecording: () => {

@@ -19,7 +19,7 @@ export function backendText(backend: string, threads: number | null): string {
   return backend === 'wasm' ? `wasm, ${threads ?? '?'} thread${threads === 1 ? '' : 's'}` : backend;
 }
 
-export function formatBenchTable(models: readonly NamedFigures[], comparison: FiguresRatio | null): string {
+export function formatBenchTable(models: readonly NamedFigures[], comparison: FiguresRatio | null, clipFps: number | null = null): string {
   const header = ['', ...models.map((m) => (m.label ? `${m.label}: ${m.model}` : m.model))];
   if (comparison) header.push('B/A');
   const rows: string[][] = [];
@@ -37,7 +37,12 @@ export function formatBenchTable(models: readonly NamedFigures[], comparison: Fi
   for (const [stage] of BENCH_STAGES) {
     add(`  ${stage} p50 ms`, f.map((x) => fixedOrDash(x.stagesP50Ms[stage], 2)), comparison?.stagesP50Ms[stage]);
   }
+  add('model-only fps (same worker, no video)', f.map((x) => fixedOrDash(x.modelOnlyFps, 2)));
+  add('  end to end / model-only', f.map((x) => fixedOrDash(x.fps !== null && x.modelOnlyFps ? x.fps / x.modelOnlyFps : null, 2)));
+  add('main thread ms per frame p50', f.map((x) => fixedOrDash(x.mainThreadMsPerFrameP50, 2)));
   add('dropped frames', f.map((x) => String(x.dropped)));
+  add('video fps shown', f.map((x) => fixedOrDash(x.videoFps, 1)));
+  add('  clip fps', f.map(() => fixedOrDash(clipFps, 2)));
   add('render fps', f.map((x) => fixedOrDash(x.renderFps, 1)));
   add('main JS heap MiB', f.map((x) => startEnd(x.mainHeapStartBytes, x.mainHeapEndBytes)));
   add('worker JS heap MiB', f.map((x) => startEnd(x.workerHeapStartBytes, x.workerHeapEndBytes)));

@@ -87,6 +87,8 @@ export interface BenchVideo {
   /** URL the page plays. */
   readonly url: string;
   readonly routed: ReadonlyMap<string, string>;
+  /** The file on disk, when known (for the clip's own frame rate). */
+  readonly file: string | null;
 }
 
 /**
@@ -97,7 +99,7 @@ export function resolveVideo(spec: string, ctx: PathContext): BenchVideo {
   if (spec === DEFAULT_VIDEO_SPEC) {
     const file = path.join(ctx.projectRoot, DEFAULT_VIDEO_FILE);
     if (!existsSync(file)) throw new CliError(`the sample clip ${ctx.show(file)} is missing: run \`npm run fetch-samples\``);
-    return { name: DEFAULT_VIDEO_URL, url: DEFAULT_VIDEO_URL, routed: new Map() };
+    return { name: DEFAULT_VIDEO_URL, url: DEFAULT_VIDEO_URL, routed: new Map(), file };
   }
   const file = ctx.fromCwd(spec);
   if (existsSync(file)) {
@@ -105,8 +107,11 @@ export function resolveVideo(spec: string, ctx: PathContext): BenchVideo {
     if (!st.isFile()) throw new CliError(`--src ${ctx.show(file)} is not a file`);
     if (st.size === 0) throw new CliError(`--src ${ctx.show(file)} is empty (0 bytes)`);
     const key = `video/${path.basename(file)}`;
-    return { name: ctx.show(file), url: routedUrlPath(BENCH_ROUTE_PREFIX, key), routed: new Map([[key, file]]) };
+    return { name: ctx.show(file), url: routedUrlPath(BENCH_ROUTE_PREFIX, key), routed: new Map([[key, file]]), file };
   }
-  if (spec.startsWith('/samples/')) return { name: spec, url: spec, routed: new Map() };
+  if (spec.startsWith('/samples/')) {
+    const onDisk = path.join(ctx.projectRoot, 'samples', 'data', spec.slice('/samples/'.length));
+    return { name: spec, url: spec, routed: new Map(), file: existsSync(onDisk) ? onDisk : null };
+  }
   throw new CliError(`video not found: ${ctx.show(file)}`);
 }

@@ -7,6 +7,17 @@ import { AppSession, errorKey, type Automation } from './appSession.ts';
 import type { BenchModel, BenchVideo } from './inputs.ts';
 import { roundRobinSchedule } from './schedule.ts';
 import type { RoundMeasurement } from './summary.ts';
+import { MainThreadSampler } from './mainThread.ts';
+import type { CDPSession } from 'playwright-core';
+
+/** Seconds of the model-only measurement after each model's last round. */
+const MODEL_ONLY_SECONDS = 5;
+
+/** The page's main-thread task time so far (s): Chromium's Performance.getMetrics TaskDuration. */
+async function mainThreadTaskSeconds(cdp: CDPSession): Promise<number> {
+  const { metrics } = (await cdp.send('Performance.getMetrics')) as { metrics: { name: string; value: number }[] };
+  return metrics.find((m) => m.name === 'TaskDuration')?.value ?? Number.NaN;
+}
 
 export interface BenchPlan {
   readonly models: readonly BenchModel[];
@@ -34,6 +45,8 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
   const session = await AppSession.open({ name: 'bench', models: plan.models, video: plan.video, backend: plan.backend, verbose: plan.verbose }, control);
   const { page } = session;
   const hardwareConcurrency = await session.hardwareConcurrency();
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable');
 
   // ---- rounds ----
   const schedule = roundRobinSchedule(plan.models.length, plan.rounds);
@@ -68,21 +81,36 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
     progress.update(`${prefix} · reading memory…`);
     const memoryStart = await session.memory();
 
-    const start = (await page.evaluate(START_WINDOW)) as { t: number; dropped: number };
+    const start = (await page.evaluate(START_WINDOW)) as { t: number; dropped: number; frames: number };
+    const mainThread = new MainThreadSampler(await mainThreadTaskSeconds(cdp), start.frames);
     const windowEnd = Date.now() + plan.seconds * 1000;
     await session.waitUntil('measuring', since, () => Date.now() >= windowEnd, 1000, (s) => {
       const left = Math.max(0, Math.ceil((windowEnd - Date.now()) / 1000));
       progress.update(`${prefix} · measuring · ${left} s left · ${s.fps.toFixed(1)} fps · latency p50 ${s.latencyP50Ms?.toFixed(0) ?? '—'} ms`);
+      void mainThreadTaskSeconds(cdp).then((taskSeconds) => mainThread.sample(taskSeconds, s.frames));
     }, windowEnd);
     const end = await page.evaluate(() => {
       const d = (window as unknown as { dashseg: Automation }).dashseg;
       d.stopRecording();
       const t = performance.now();
-      const counter = (window as unknown as { __benchRaf: { count: number; on: boolean } }).__benchRaf;
+      const counter = (window as unknown as { __benchRaf: { count: number; videoFrames: number; on: boolean } }).__benchRaf;
       counter.on = false;
       const s = d.stats();
-      return { t, rows: [...d.log()], animationFrames: counter.count, dropped: s.droppedFrames, backend: s.backend, threads: s.threads, restarts: s.restarts };
+      return { t, rows: [...d.log()], animationFrames: counter.count, videoFrames: counter.videoFrames, dropped: s.droppedFrames, backend: s.backend, threads: s.threads, restarts: s.restarts };
     });
+    // Model-only, once per model (its last round): the same worker on decoded frames, no video or render.
+    let modelOnlyFps: number | null = null;
+    if (step.round === plan.rounds - 1) {
+      progress.update(`${prefix} · model only (same worker, no video) · ${MODEL_ONLY_SECONDS} s…`);
+      const only = await page.evaluate(
+        (sec) => (window as unknown as { dashseg: Automation }).dashseg.measureModelOnly(sec),
+        MODEL_ONLY_SECONDS,
+      ).catch((err: unknown) => {
+        session.warn(`${model.name}: model-only rate not measured: ${(err as Error).message.split('\n')[0]}`);
+        return null;
+      });
+      modelOnlyFps = only?.fps ?? null;
+    }
     if (end.restarts > 0) session.warn(`${model.name}: the segmentation worker was restarted ${end.restarts} time(s)`);
     if (end.rows.length === 0) session.fail(`${model.name}: no mask was shown during the ${plan.seconds} s window`);
     progress.update(`${prefix} · reading memory…`);
@@ -98,6 +126,9 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
       memoryEnd,
       backend: end.backend ?? 'none',
       threads: end.threads ?? 0,
+      videoFrames: end.videoFrames,
+      mainThreadMsPerFrame: mainThread.perFrameMs(),
+      modelOnlyFps,
     });
     progress.log(
       `${prefix}: ${end.rows.length} masks in ${((end.t - start.t) / 1000).toFixed(1)} s = ${(end.rows.length / ((end.t - start.t) / 1000)).toFixed(2)} fps`,
@@ -116,7 +147,7 @@ const START_WINDOW = `(() => {
   d.stopRecording();
   d.startRecording();
   if (window.__benchRaf) window.__benchRaf.on = false;
-  const counter = { count: 0, on: true };
+  const counter = { count: 0, videoFrames: 0, on: true };
   window.__benchRaf = counter;
   const tick = () => {
     if (!counter.on) return;
@@ -124,5 +155,15 @@ const START_WINDOW = `(() => {
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
-  return { t: performance.now(), dropped: d.stats().droppedFrames };
+  const video = document.querySelector('#stage video');
+  if (video) {
+    const presented = () => {
+      if (!counter.on) return;
+      counter.videoFrames++;
+      video.requestVideoFrameCallback(presented);
+    };
+    video.requestVideoFrameCallback(presented);
+  }
+  const s = d.stats();
+  return { t: performance.now(), dropped: s.droppedFrames, frames: s.frames };
 })()`;

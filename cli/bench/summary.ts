@@ -37,6 +37,15 @@ export interface RoundMeasurement {
   /** Execution provider that ran the model, and WASM threads (0 on WebGPU). */
   readonly backend: string;
   readonly threads: number;
+  /** Frames the shown video presented during the window (requestVideoFrameCallback on the page). */
+  readonly videoFrames: number;
+  /**
+   * Page-thread task time per segmented frame, one sample per ~1 s interval of the window (Chromium's
+   * Performance.getMetrics TaskDuration delta / masks shown in the interval); intervals without a mask are left out.
+   */
+  readonly mainThreadMsPerFrame: readonly number[];
+  /** Model-only rate measured right after this round (same worker, model, backend, threads); null when not measured. */
+  readonly modelOnlyFps: number | null;
 }
 
 export interface ModelFigures {
@@ -62,6 +71,12 @@ export interface ModelFigures {
   readonly threads: number | null;
   /** FPS of each round, in round order. */
   readonly roundFps: readonly (number | null)[];
+  /** Frames per second the displayed video presented (requestVideoFrameCallback), over all rounds. */
+  readonly videoFps: number | null;
+  /** p50 over the windows' ~1 s intervals of page-thread task ms per segmented frame. */
+  readonly mainThreadMsPerFrameP50: number | null;
+  /** Same worker, model, backend and threads on already-decoded frames back to back (mean over the rounds that measured it). */
+  readonly modelOnlyFps: number | null;
 }
 
 function finite(values: readonly (number | null | undefined)[]): number[] {
@@ -104,7 +119,14 @@ export function summarizeRounds(rounds: readonly RoundMeasurement[]): ModelFigur
     backend: [...new Set(ordered.map((r) => r.backend))].join(', '),
     threads: threads.length === 1 ? (threads[0] as number) : null,
     roundFps: ordered.map((r) => windowFps(r.rows.length, r.seconds)),
+    videoFps: windowFps(ordered.reduce((n, r) => n + r.videoFrames, 0), seconds),
+    mainThreadMsPerFrameP50: percentile(ordered.flatMap((r) => r.mainThreadMsPerFrame), 50),
+    modelOnlyFps: mean(finite(ordered.map((r) => r.modelOnlyFps))),
   };
+}
+
+function mean(values: readonly number[]): number | null {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
 /** b / a, or null when either is missing or a is 0. */
@@ -158,6 +180,8 @@ export interface MachineInfo {
 export interface BenchEnvironment {
   /** e.g. "Chromium 156.0.8078.108 (headless)". */
   readonly browser: string;
+  /** The clip's own frame rate (ffprobe); null or absent when unknown. */
+  readonly clipFps?: number | null;
   readonly hardwareConcurrency: number | null;
   readonly machine: MachineInfo;
 }
@@ -178,6 +202,14 @@ export interface BenchRunJson {
   readonly wasm_start_mb: number | null;
   readonly wasm_end_mb: number | null;
   readonly render_fps: number | null;
+  /** Frames the displayed video presented per second while segmenting (requestVideoFrameCallback). */
+  readonly video_fps: number | null;
+  /** The clip's own frame rate (ffprobe), null when unknown. */
+  readonly clip_fps: number | null;
+  /** The same worker, model, backend and thread count on already-decoded frames back to back. */
+  readonly model_only_fps: number | null;
+  /** p50 of page-thread task time per segmented frame (ms). */
+  readonly main_thread_ms_per_frame: number | null;
   readonly stages_p50_ms: Readonly<Record<BenchStage, number | null>>;
   readonly browser: string;
   readonly hardware_concurrency: number | null;
@@ -253,6 +285,10 @@ export function runJson(named: NamedFigures, env: BenchEnvironment): BenchRunJso
     wasm_start_mb: mib(f.wasmStartBytes),
     wasm_end_mb: mib(f.wasmEndBytes),
     render_fps: round3(f.renderFps),
+    video_fps: round3(f.videoFps),
+    clip_fps: round3(env.clipFps ?? null),
+    model_only_fps: round3(f.modelOnlyFps),
+    main_thread_ms_per_frame: round3(f.mainThreadMsPerFrameP50),
     stages_p50_ms: roundStages(f.stagesP50Ms),
     browser: env.browser,
     hardware_concurrency: env.hardwareConcurrency,

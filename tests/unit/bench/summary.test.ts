@@ -3,6 +3,8 @@ import type { FrameLogRow } from '../../../src/processing/logFormat.ts';
 import type { MemorySnapshot } from '../../../cli/bench/memoryProbe.ts';
 import { compareFigures, MIB, ratio, ratioJson, runJson, summarizeRounds, windowFps, type RoundMeasurement } from '../../../cli/bench/summary.ts';
 import { formatBenchTable } from '../../../cli/bench/format.ts';
+import { MainThreadSampler } from '../../../cli/bench/mainThread.ts';
+import { parseFrameRate } from '../../../cli/bench/clipRate.ts';
 
 function row(frameIndex: number, latencyMs: number, inferenceMs: number): FrameLogRow {
   return {
@@ -35,6 +37,9 @@ function measurement(over: Partial<RoundMeasurement> & Pick<RoundMeasurement, 'r
     memoryEnd: memory(1 * MIB, 2 * MIB, 40 * MIB),
     backend: 'wasm',
     threads: 2,
+    videoFrames: 240,
+    mainThreadMsPerFrame: [2, 3, 4],
+    modelOnlyFps: null,
     ...over,
   };
 }
@@ -62,6 +67,22 @@ describe('summarizeRounds', () => {
   it('ignores missing stage values instead of counting them as 0', () => {
     const rows: FrameLogRow[] = [row(0, 100, 50), { ...row(1, 100, 50), uploadMs: null }, { ...row(2, 100, 50), uploadMs: undefined }];
     expect(summarizeRounds([measurement({ round: 0, rows })]).stagesP50Ms.upload).toBe(0.25);
+  });
+
+  it('rates presented video frames over all rounds, takes the p50 of the main-thread samples and the mean model-only rate', () => {
+    const a = measurement({ round: 0, rows: [row(0, 1, 1)], videoFrames: 250, mainThreadMsPerFrame: [1, 9], modelOnlyFps: null });
+    const b = measurement({ round: 1, rows: [row(0, 1, 1)], videoFrames: 230, mainThreadMsPerFrame: [2], modelOnlyFps: 16 });
+    const f = summarizeRounds([a, b]);
+    expect(f.videoFps).toBe(24); // 480 frames / 20 s
+    expect(f.mainThreadMsPerFrameP50).toBe(2);
+    expect(f.modelOnlyFps).toBe(16);
+    const json = runJson({ model: 'default', label: '', figures: f }, { browser: 'b', hardwareConcurrency: 2, clipFps: 25, machine: { os: 'x', cpu: 'AMD EPYC', cores: 2, memory_gib: 8, load_avg_1m_start: 0, load_avg_1m_end: 0 } });
+    expect([json.video_fps, json.clip_fps, json.model_only_fps, json.main_thread_ms_per_frame]).toEqual([24, 25, 16, 2]);
+    expect(json.machine.cpu).toBe('AMD EPYC');
+    const table = formatBenchTable([{ model: 'default', label: '', figures: f }], null, 25);
+    expect(table).toMatch(/video fps shown\s+24\.0/);
+    expect(table).toMatch(/clip fps\s+25\.00/);
+    expect(table).toMatch(/model-only fps \(same worker, no video\)\s+16\.00/);
   });
 
   it('sums dropped frames, rates animation frames, and reads memory from the first and last round', () => {
@@ -170,5 +191,27 @@ describe('JSON and table', () => {
     );
     expect(both.split('\n')[0]).toMatch(/A: default\s+B: default\s+B\/A/);
     expect(both).toMatch(/inference fps\s+0\.67\s+0\.67\s+1\.00x/);
+  });
+});
+
+describe('MainThreadSampler (page-thread ms per mask, per ~1 s interval)', () => {
+  it('divides each interval\'s task time by its masks, and skips intervals without a mask', () => {
+    const sampler = new MainThreadSampler(10, 100);
+    sampler.sample(10.03, 103); // 30 ms over 3 masks
+    sampler.sample(10.05, 103); // no mask: no sample
+    sampler.sample(10.09, 105); // 40 ms over 2 masks (from the last reading)
+    sampler.sample(Number.NaN, 107); // unreadable: no sample, the mask count moves on
+    sampler.sample(10.1, 108);
+    expect(sampler.perFrameMs().map((v) => Math.round(v * 1000) / 1000)).toEqual([10, 20, 10]);
+  });
+});
+
+describe('parseFrameRate (ffprobe avg_frame_rate)', () => {
+  it('reads num/den and plain numbers; 0/0 and junk are unknown', () => {
+    expect(parseFrameRate('25/1')).toBe(25);
+    expect(parseFrameRate('30000/1001\n')).toBeCloseTo(29.97, 2);
+    expect(parseFrameRate('15')).toBe(15);
+    expect(parseFrameRate('0/0')).toBeNull();
+    expect(parseFrameRate('N/A')).toBeNull();
   });
 });
