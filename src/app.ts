@@ -46,6 +46,8 @@ export interface ModelReload {
   readonly backend?: BackendRequest;
   /** WASM threads; null = automatic (the default). */
   readonly threads?: number | null;
+  /** Let ORT's WASM thread pool spin-wait between runs (its default; the app turns it off). For the bench. */
+  readonly spinWait?: boolean;
 }
 
 /** The most of the main thread that copying frames for the worker may take (see UploadPacer). */
@@ -122,6 +124,8 @@ export class DashsegApp {
   private status = 'starting';
   /** WASM thread override (reloadModel({threads})); undefined = automatic. */
   private wasmThreads: number | undefined;
+  /** ORT thread-pool spin-waiting (reloadModel({spinWait})); off unless the bench measures it. */
+  private spinWait = false;
   private reloading: Promise<void> = Promise.resolve();
   private hiddenSince: number | null = null;
   /** Noted on the next log row: a gap (hidden tab) or a recovery, so the FPS log shows why. */
@@ -209,6 +213,7 @@ export class DashsegApp {
           backend: this.options.backend,
           ortBaseUrl: '/ort/',
           ...(this.wasmThreads !== undefined ? { wasmThreads: this.wasmThreads } : {}),
+          ...(this.spinWait ? { spinWait: true } : {}),
         },
         {
           onProgress: (p) => {
@@ -268,6 +273,7 @@ export class DashsegApp {
         ...(change.backend !== undefined ? { backend: change.backend } : {}),
       };
       if (change.threads !== undefined) this.wasmThreads = change.threads ?? undefined;
+      if (change.spinWait !== undefined) this.spinWait = change.spinWait;
       await this.loadModel();
     });
     this.reloading = next.catch(() => undefined);

@@ -35,7 +35,12 @@ export interface BenchModel {
   readonly url: string;
   /** Files to hand to the page with route(): key under BENCH_ROUTE_PREFIX → path on disk. */
   readonly routed: ReadonlyMap<string, string>;
+  /** ORT's WASM thread pool spin-waits between runs (its default; spec suffix ":spin"); off in the app. */
+  readonly spinWait: boolean;
 }
+
+/** The spec suffix that turns ORT's thread-pool spin-waiting on for that model (e.g. `default:spin`). */
+export const SPIN_SUFFIX = ':spin';
 
 /** `dir/name.onnx` → `dir/name-<H>x<W>.onnx` (the naming of exports at another input size). */
 export function sizedModelPath(onnx: string, size: InputSize): string {
@@ -47,7 +52,14 @@ export function sizedModelPath(onnx: string, size: InputSize): string {
  * Resolves one --model / --compare value. `index` keeps two models with the same file name apart
  * in the routed URLs. The shipped model is served from dist/ (/models/...); everything else by route().
  */
-export function resolveBenchModel(spec: string, size: InputSize | null, index: number, ctx: PathContext): BenchModel {
+export function resolveBenchModel(given: string, size: InputSize | null, index: number, ctx: PathContext): BenchModel {
+  const spinWait = given.endsWith(SPIN_SUFFIX);
+  const spec = spinWait ? given.slice(0, -SPIN_SUFFIX.length) : given;
+  const resolved = resolveModelSpec(spec, size, index, ctx);
+  return spinWait ? { ...resolved, name: `${resolved.name}${SPIN_SUFFIX}`, spinWait } : resolved;
+}
+
+function resolveModelSpec(spec: string, size: InputSize | null, index: number, ctx: PathContext): BenchModel {
   const isDefault = spec === DEFAULT_MODEL_SPEC;
   const role = shippedModelByRole(spec); // fast / balanced / accurate: the toolbar's names
   const base = isDefault ? path.join(ctx.projectRoot, DEFAULT_MODEL_FILE) : role ? path.join(ctx.projectRoot, shippedModelFile(role.name)) : ctx.fromCwd(spec);
@@ -71,14 +83,14 @@ export function resolveBenchModel(spec: string, size: InputSize | null, index: n
   }
   const name = size ? `${spec} @${size.height}x${size.width}` : spec;
   if ((isDefault || role) && !size) {
-    return { spec, name, files, url: `/${role ? shippedModelFile(role.name) : DEFAULT_MODEL_FILE}`, routed: new Map() };
+    return { spec, name, files, url: `/${role ? shippedModelFile(role.name) : DEFAULT_MODEL_FILE}`, routed: new Map(), spinWait: false };
   }
   const routed = new Map<string, string>();
   const key = `model/${index}/${path.basename(files.onnx)}`;
   routed.set(key, files.onnx);
   // Without a contract the key is not served: the page's request answers 404 and the worker derives one.
   if (files.contract) routed.set(`model/${index}/${path.basename(files.contract)}`, files.contract);
-  return { spec, name, files, url: routedUrlPath(BENCH_ROUTE_PREFIX, key), routed };
+  return { spec, name, files, url: routedUrlPath(BENCH_ROUTE_PREFIX, key), routed, spinWait: false };
 }
 
 export interface BenchVideo {

@@ -106,3 +106,14 @@ describe('resolveVideo', () => {
     expect(() => resolveVideo('/tmp/definitely-missing-bench.mp4', ctx)).toThrow(/video not found/);
   });
 });
+
+describe('resolveBenchModel with :spin', () => {
+  it('turns ORT thread-pool spin-waiting on for that model only, and names it so', () => {
+    const plain = resolveBenchModel('default', null, 0, ctx);
+    const spin = resolveBenchModel('default:spin', null, 1, ctx);
+    expect(plain.spinWait).toBe(false);
+    expect(spin.spinWait).toBe(true);
+    expect(spin.name).toBe('default:spin');
+    expect(spin.url).toBe(plain.url);
+  });
+});
