@@ -113,6 +113,8 @@ export class DashsegApp {
   private readonly capturePacer = new UploadPacer(CAPTURE_SHARE);
   private labelScratch = new Uint8Array(0);
   private pending: PendingDisplay | null = null;
+  /** The source whose frame-format fallback was already noted (see noteInputPath). */
+  private inputPathNoticed: FrameSource | null = null;
   /** Frame copies and sends happen one at a time, in offer order (see segmentFrame). */
   private sendTurn: Promise<void> = Promise.resolve();
   /** The last frame sent to the worker, per source: a live copy of the same frame is not sent twice. */
@@ -465,6 +467,7 @@ export class DashsegApp {
         if (old) setTimeout(() => old.close(), 100);
       }
     }
+    this.noteInputPath(result.inputPath);
     let score: PendingDisplay['score'] = null;
     if (stats) {
       stats.inferenceFps.tick(performance.now());
@@ -486,6 +489,16 @@ export class DashsegApp {
     // The mask buffer goes back to the worker with the next frame (no per-frame allocation).
     this.recycledMask = result.mask;
     frame.done?.();
+  }
+
+  /**
+   * A VideoFrame in a pixel format the worker's fused path does not handle was segmented through the
+   * general (canvas) path: said once per source, so it is never a silent slowdown.
+   */
+  private noteInputPath(path: string): void {
+    if (!path.startsWith('canvas (VideoFrame') || this.inputPathNoticed === this.source) return;
+    this.inputPathNoticed = this.source;
+    this.notice('frame-format-fallback', `${this.source?.label ?? 'the source'}: its frames come as ${path.slice('canvas ('.length, -1)}, which the fast frame path does not read; they are segmented through the general (slower) path`);
   }
 
   /** A late result of a replaced model: release the frame, show nothing. */

@@ -21,6 +21,14 @@ import {
 } from '../src/inference/modelLoading.ts';
 import { classNames, findOutput, inputSize, type ModelContract } from '../src/processing/modelContract.ts';
 import { argmaxChannels, letterboxRect, rgbaToNchwFloat, APP_RESIZE_MODE } from '../src/processing/preprocess.ts';
+import { FramePlanesScratch, framePlanesOf, framePlanesToNchwFloat, isFusedFormat } from '../src/processing/framePlanesToTensor.ts';
+import type { InputPath } from './segmentationProtocol.ts';
+
+/** The fused path's copy of a frame's planes and its resampling tables, kept between frames. */
+let framePixels = new Uint8Array(0);
+const planeScratch = new FramePlanesScratch();
+
+const isVideoFrame = (frame: ImageBitmap | VideoFrame): frame is VideoFrame => typeof VideoFrame !== 'undefined' && frame instanceof VideoFrame;
 import type {
   InitProgress,
   SegmentationInitOptions,
@@ -282,14 +290,31 @@ async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recy
       spareMask = undefined;
     }
     const { width, height } = l.canvas;
-    const srcW = 'displayWidth' in frame ? frame.displayWidth : frame.width;
-    const srcH = 'displayHeight' in frame ? frame.displayHeight : frame.height;
-    const rect = letterboxRect(srcW, srcH, width, height, APP_RESIZE_MODE);
-    if (APP_RESIZE_MODE !== 'stretch') l.context.fillRect(0, 0, width, height);
-    l.context.drawImage(frame, rect.x, rect.y, rect.width, rect.height);
-    frame.close();
-    const pixels = l.context.getImageData(0, 0, width, height).data;
-    rgbaToNchwFloat(pixels, width, height, l.contract.input, l.inputData);
+    let inputPath: InputPath;
+    if (isVideoFrame(frame) && isFusedFormat(frame.format) && APP_RESIZE_MODE === 'stretch') {
+      // The fused path: the frame's own planes (copyTo, no conversion), then colour, resize and
+      // normalisation in one pass into the input tensor; buffers kept between frames.
+      try {
+        const size = frame.allocationSize();
+        if (framePixels.length < size) framePixels = new Uint8Array(size);
+        const planes = await frame.copyTo(framePixels);
+        framePlanesToNchwFloat(framePixels, framePlanesOf(frame, planes), { width, height, norm: l.contract.input }, l.inputData, planeScratch);
+      } finally {
+        frame.close();
+      }
+      inputPath = `fused ${frame.format ?? ''}`.trim();
+    } else {
+      // The general path: any ImageBitmap or VideoFrame, drawn (resized) into a canvas and read back.
+      const srcW = 'displayWidth' in frame ? frame.displayWidth : frame.width;
+      const srcH = 'displayHeight' in frame ? frame.displayHeight : frame.height;
+      inputPath = isVideoFrame(frame) ? `canvas (VideoFrame format ${frame.format ?? 'opaque'})` : 'canvas';
+      const rect = letterboxRect(srcW, srcH, width, height, APP_RESIZE_MODE);
+      if (APP_RESIZE_MODE !== 'stretch') l.context.fillRect(0, 0, width, height);
+      l.context.drawImage(frame, rect.x, rect.y, rect.width, rect.height);
+      frame.close();
+      const pixels = l.context.getImageData(0, 0, width, height).data;
+      rgbaToNchwFloat(pixels, width, height, l.contract.input, l.inputData);
+    }
     const t1 = performance.now();
 
     let outputs: OrtTypes.InferenceSession.ReturnType;
@@ -334,6 +359,7 @@ async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recy
         width: maskW,
         height: maskH,
         timestamp,
+        inputPath,
         timings: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2, workerMs: t3 - t0 },
       };
       return Comlink.transfer(result, [mask.buffer]);

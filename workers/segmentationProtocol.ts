@@ -58,8 +58,17 @@ export interface SegmentationResult {
   readonly height: number;
   /** Echo of the caller's timestamp, to match the result with its frame. */
   readonly timestamp: number;
+  /** How the frame became the input tensor (see InputPath). */
+  readonly inputPath: InputPath;
   readonly timings: SegmentationTimings;
 }
+
+/**
+ * "fused <format>": a VideoFrame's own planes converted, resized and normalised in one pass;
+ * "canvas": drawn into a canvas and read back (an ImageBitmap, or a VideoFrame in a format the fused
+ * path does not handle, named as "canvas (VideoFrame format X)").
+ */
+export type InputPath = string;
 
 /** A frame that waited in the worker and was cleared before it ran (see clearWaiting); it was closed there. */
 export interface SegmentationSkipped {
