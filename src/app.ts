@@ -8,16 +8,15 @@ import { LogStore } from './ui/logStore.ts';
 import { formatHud } from './ui/hudText.ts';
 import { parseAppOptions, contractUrlFor, DEFAULT_VIDEO_URL, MODEL_CHOICES, UrlOptionsError, type AppOptions } from './ui/urlOptions.ts';
 import { OverlayRenderer } from './render/overlayRenderer.ts';
-import { UploadPacer } from './render/uploadPacer.ts';
 import { SegmentationClient, errorCode } from './inference/segmentationClient.ts';
-import { FrameScheduler } from './inference/frameScheduler.ts';
-import { resizedBitmap, SourceError, type CapturedFrame, type FrameCopy, type FrameSource, type GroundTruth } from './capture/frameSource.ts';
+import { SegmentationPipeline, type SegmentedFrame } from './app/segmentationPipeline.ts';
+import { resizedBitmap, SourceError, type CapturedFrame, type FrameSource, type GroundTruth } from './capture/frameSource.ts';
 import { VideoFileSource } from './capture/videoFileSource.ts';
 import { WebcamSource } from './capture/webcamSource.ts';
 import { LabelledSequenceSource, loadSequenceManifest, sequenceFromFiles, type SequenceManifest } from './capture/labelledSequenceSource.ts';
 import { buildLegend, buildPalette, PALETTE_SIZE } from './processing/palette.ts';
 import { GROUP_IDS, type GroupId, type ModelContract } from './processing/modelContract.ts';
-import { APP_RESIZE_MODE, resizeNearestU8 } from './processing/preprocess.ts';
+import { resizeNearestU8 } from './processing/preprocess.ts';
 import type { FrameLogRow } from './processing/logFormat.ts';
 import type { SegmentationOutcome, SegmentationResult } from '../workers/segmentationProtocol.ts';
 import type { BackendRequest } from './inference/backendChoice.ts';
@@ -50,38 +49,10 @@ export interface ModelReload {
   readonly spinWait?: boolean;
 }
 
-/** The most of the main thread that copying frames for the worker may take (see UploadPacer). */
-const CAPTURE_SHARE = 1 / 4;
-
-interface FrameWork {
-  /** performance.now() when the pixels the worker got were captured (see CapturedFrame.live). */
-  readonly capturedAt: number;
-  /** Media time of the pixels segmented (may be newer than the offered frame's: see CapturedFrame.live). */
-  readonly mediaTime: number | null;
-  /** Index of the frame segmented (the copy's: see FrameCopy.frameIndex); log rows name it. */
-  readonly frameIndex: number;
-  readonly result: SegmentationResult;
-  readonly captureMs: number;
-  readonly snapshot: ImageBitmap | null;
-  readonly groundTruth: GroundTruth | null;
-  readonly groundTruthError: unknown;
-}
-
-/** A frame copied and posted to the worker, its outcome pending. */
-interface SentFrame {
-  readonly outcome: Promise<SegmentationOutcome>;
-  readonly capturedAt: number;
-  readonly mediaTime: number | null;
-  readonly frameIndex: number;
-  readonly captureMs: number;
-  readonly snapshot: ImageBitmap | null;
-  readonly groundTruth: Promise<{ gt: GroundTruth | null; error: unknown }> | undefined;
-}
-
 /** A mask waiting for the display frame that first shows it (for latency and the log row). */
 interface PendingDisplay {
   readonly frame: CapturedFrame;
-  readonly work: FrameWork;
+  readonly work: SegmentedFrame;
   readonly uploadMs: number;
   readonly score: { miou: number | null; pixelAccuracy: number | null } | null;
 }
@@ -92,7 +63,8 @@ export class DashsegApp {
   private client: SegmentationClient | null = null;
   private contract: ModelContract | null = null;
   private stats: LiveStats | null = null;
-  private scheduler: FrameScheduler<FrameWork, CapturedFrame> | null = null;
+  /** Frame offered → mask, for the model loaded now (null while none is). */
+  private pipeline: SegmentationPipeline | null = null;
   private source: FrameSource | null = null;
   private sourceEnded = false;
   private readonly recorder = new LogRecorder();
@@ -104,21 +76,10 @@ export class DashsegApp {
   private dimOthers = true;
   private synced = false;
   private readonly palette = new Uint8Array(PALETTE_SIZE * 4);
-  private recycledMask: Uint8Array | undefined;
-  /**
-   * Copying a frame for the worker is main-thread work too: ~4 ms for the 960x540 sample here, far
-   * more for a 4K frame. With a frame always waiting in the worker, copies follow each other as fast
-   * as inference runs, so they are paced to a share of the thread (a copy waits; none is skipped).
-   */
-  private readonly capturePacer = new UploadPacer(CAPTURE_SHARE);
   private labelScratch = new Uint8Array(0);
   private pending: PendingDisplay | null = null;
   /** The source whose frame-format fallback was already noted (see noteInputPath). */
   private inputPathNoticed: FrameSource | null = null;
-  /** Frame copies and sends happen one at a time, in offer order (see segmentFrame). */
-  private sendTurn: Promise<void> = Promise.resolve();
-  /** The last frame sent to the worker, per source: a live copy of the same frame is not sent twice. */
-  private lastSent: { source: FrameSource | null; frameIndex: number } | null = null;
   private shownSnapshot: ImageBitmap | null = null;
   private displayedCapturedAt: number | null = null;
   private lastHudUpdate = 0;
@@ -232,15 +193,11 @@ export class DashsegApp {
     const info = this.client.info;
     this.contract = info.contract;
     this.stats = new LiveStats(info.classes, info.contract.voidId);
-    // A result or error of a scheduler that reloadModel() has replaced is dropped.
-    const scheduler: FrameScheduler<FrameWork, CapturedFrame> = new FrameScheduler<FrameWork, CapturedFrame>({
-      run: (frame) => this.segmentFrame(frame),
-      clearWorkerSlot: () => this.client?.clearWaiting(),
-      onResult: (r) => (this.scheduler === scheduler ? this.onResult(r.meta, r.result) : this.discardResult(r.meta, r.result)),
-      onError: (err, frame) => (this.scheduler === scheduler ? this.onSegmentError(err, frame) : frame.done?.()),
-      onDrop: (frame) => frame.done?.(),
-    });
-    this.scheduler = scheduler;
+    this.pipeline = new SegmentationPipeline(this.client, {
+      onResult: (frame, work) => this.onResult(frame, work),
+      onError: (err, frame) => this.onSegmentError(err, frame),
+    }, { withSnapshot: () => this.synced });
+    this.pipeline.setSource(this.source);
     this.updatePalette();
     this.shell.setLegend(buildLegend(info.contract), this.visibleGroups);
     this.status = 'running';
@@ -257,16 +214,15 @@ export class DashsegApp {
       return Promise.reject(new RangeError(`threads must be a positive integer or null, got ${String(change.threads)}`));
     }
     const next = this.reloading.then(async () => {
-      const oldScheduler = this.scheduler;
+      const oldPipeline = this.pipeline;
       const oldClient = this.client;
-      this.scheduler = null; // onFrame drops frames until the new model runs
-      oldScheduler?.clearWaiting();
-      for (let waited = 0; oldScheduler?.busy && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      this.pipeline = null; // onFrame drops frames until the new model runs
+      oldPipeline?.retire(); // its late results are released, not shown
+      await oldPipeline?.drain();
       this.client = null;
       this.stats = null;
       this.contract = null;
       this.pending = null;
-      this.recycledMask = undefined;
       this.displayedCapturedAt = null;
       await oldClient?.dispose();
       this.options = {
@@ -294,9 +250,9 @@ export class DashsegApp {
     const picture = source?.display();
     if (!client || !source || !picture) throw new Error('measureModelOnly needs a model and a playing source');
     source.setPaused(true);
-    this.scheduler?.clearWaiting();
+    this.pipeline?.clearWaiting();
     try {
-      for (let waited = 0; this.scheduler?.busy && waited < 30_000; waited += 20) await new Promise((r) => setTimeout(r, 20));
+      await this.pipeline?.drain();
       const size = client.info.inputSize;
       const sample = await resizedBitmap(picture.kind === 'video' ? picture.element : picture.image, size);
       try {
@@ -353,8 +309,7 @@ export class DashsegApp {
     this.source = next;
     this.sourceEnded = false;
     this.stats?.resetAccuracy();
-    this.scheduler?.clearWaiting();
-    this.scheduler?.resetCounters();
+    this.pipeline?.setSource(next);
     // A source that starts cleanly ends the message of an earlier one (a missing file, a denied
     // camera); what still holds (a bad URL option, no WebGL, no model) stays. The history keeps both.
     if (this.lastError && !this.lastErrorStillHolds(this.lastError)) {
@@ -368,92 +323,15 @@ export class DashsegApp {
   }
 
   private onFrame(frame: CapturedFrame): void {
-    if (!this.scheduler || document.hidden) {
-      this.scheduler?.clearWaiting();
+    if (!this.pipeline || document.hidden) {
+      this.pipeline?.clearWaiting();
       frame.done?.();
       return;
     }
-    this.scheduler.offer(frame);
+    this.pipeline.offer(frame);
   }
 
-  /**
-   * Copies a frame and segments it; null when it waited in the worker and was cleared there, or when
-   * its copy showed a frame already sent (a live element that presented nothing new meanwhile).
-   * Copies are made and sent one at a time, in the order the frames were offered: two copies in
-   * flight at once could resolve out of order, and the worker segments frames in the order they come.
-   */
-  private async segmentFrame(frame: CapturedFrame): Promise<FrameWork | null> {
-    // The frame belongs to the source playing now; by its turn another may have replaced it.
-    const source = this.source;
-    const turn = this.sendTurn.then(() => this.copyAndSend(frame, source));
-    this.sendTurn = turn.then(() => undefined, () => undefined);
-    const sent = await turn;
-    if (!sent) return null;
-    const { outcome, snapshot } = sent;
-    let result: SegmentationResult;
-    try {
-      const done = await outcome;
-      if (done.kind === 'skipped') {
-        snapshot?.close();
-        return null;
-      }
-      result = done;
-    } catch (err) {
-      snapshot?.close();
-      throw err;
-    }
-    const gt = sent.groundTruth ? await sent.groundTruth : { gt: null, error: null };
-    return { capturedAt: sent.capturedAt, mediaTime: sent.mediaTime, frameIndex: sent.frameIndex, result, captureMs: sent.captureMs, snapshot, groundTruth: gt.gt, groundTruthError: gt.error };
-  }
-
-  /** One frame's turn: waits for the capture pacer, copies the frame and posts it to the worker. */
-  private async copyAndSend(frame: CapturedFrame, source: FrameSource | null): Promise<SentFrame | null> {
-    const client = this.client;
-    if (!client) throw new Error('no model');
-    if (this.source !== source) return null; // its source was replaced (and disposed) before its turn: dropped
-    const waitMs = this.capturePacer.waitMs(performance.now());
-    if (waitMs > 0) {
-      await new Promise((resolve) => setTimeout(resolve, waitMs));
-      if (this.source !== source || this.client !== client) return null; // switched while waiting: dropped
-    }
-    const t0 = performance.now();
-    // The model sees the whole frame stretched to its input (APP_RESIZE_MODE), so resize at capture.
-    const size = APP_RESIZE_MODE === 'stretch' ? client.info.inputSize : undefined;
-    // A live frame is copied now, from what the video shows now (a frame that waited in the
-    // scheduler's slot is copied when it is sent, not when it was offered).
-    const capturedAt = frame.live ? t0 : frame.capturedAt;
-    let copied: FrameCopy;
-    try {
-      copied = await frame.copy(size, this.synced);
-    } catch (err) {
-      if (this.source !== source) return null; // its element was disposed mid-copy: dropped
-      throw err;
-    }
-    const { image, snapshot, mediaTime, frameIndex } = copied;
-    const captureMs = performance.now() - t0;
-    this.capturePacer.record(t0, captureMs);
-    const last = this.lastSent;
-    if (this.source !== source || this.client !== client || (frame.live && last?.source === source && frameIndex <= last.frameIndex)) {
-      // Switched while copying, or the element presented nothing new since the last copy: sending
-      // the same pixels again would log one frame twice.
-      image.close();
-      snapshot?.close();
-      return null;
-    }
-    this.lastSent = { source, frameIndex };
-    const groundTruth = frame.loadGroundTruth?.().then((gt) => ({ gt, error: null as unknown }), (error: unknown) => ({ gt: null, error }));
-    const recycled = this.recycledMask;
-    this.recycledMask = undefined;
-    let outcome: Promise<SegmentationOutcome>;
-    try {
-      outcome = client.segment(image, frameIndex, recycled);
-    } catch (err) {
-      outcome = Promise.reject(err);
-    }
-    return { outcome, capturedAt, mediaTime, frameIndex, captureMs, snapshot, groundTruth };
-  }
-
-  private onResult(frame: CapturedFrame, work: FrameWork): void {
+  private onResult(frame: CapturedFrame, work: SegmentedFrame): void {
     const renderer = this.renderer;
     const stats = this.stats;
     const { result } = work;
@@ -487,7 +365,7 @@ export class DashsegApp {
     }
     this.pending = { frame, work, uploadMs, score };
     // The mask buffer goes back to the worker with the next frame (no per-frame allocation).
-    this.recycledMask = result.mask;
+    this.pipeline?.recycle(result.mask);
     frame.done?.();
   }
 
@@ -499,12 +377,6 @@ export class DashsegApp {
     if (!path.startsWith('canvas (VideoFrame') || this.inputPathNoticed === this.source) return;
     this.inputPathNoticed = this.source;
     this.notice('frame-format-fallback', `${this.source?.label ?? 'the source'}: its frames come as ${path.slice('canvas ('.length, -1)}, which the fast frame path does not read; they are segmented through the general (slower) path`);
-  }
-
-  /** A late result of a replaced model: release the frame, show nothing. */
-  private discardResult(frame: CapturedFrame, work: FrameWork): void {
-    work.snapshot?.close();
-    frame.done?.();
   }
 
   private maskAtLabelSize(result: SegmentationResult, gt: GroundTruth): Uint8Array {
@@ -596,7 +468,7 @@ export class DashsegApp {
       latencyP50: s?.stages.latencyMs.percentile(50) ?? null,
       latencyP95: s?.stages.latencyMs.percentile(95) ?? null,
       stages: s ? (Object.fromEntries(Object.entries(s.stages).map(([k, w]) => [k, w.percentile(50)])) as Record<Stage, number | null>) : null,
-      dropped: this.scheduler?.dropped ?? 0,
+      dropped: this.pipeline?.dropped ?? 0,
       frames: s?.frames ?? 0,
       maskAgeMs: this.displayedCapturedAt === null ? null : now - this.displayedCapturedAt,
       synced: this.synced,
@@ -651,7 +523,7 @@ export class DashsegApp {
       browser: navigator.userAgent,
       hardwareConcurrency: navigator.hardwareConcurrency,
       adapter: this.client?.info.adapter ?? null,
-      droppedFrames: this.scheduler?.dropped ?? 0,
+      droppedFrames: this.pipeline?.dropped ?? 0,
     };
   }
 
