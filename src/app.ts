@@ -19,35 +19,8 @@ import { GROUP_IDS, type GroupId, type ModelContract } from './processing/modelC
 import { resizeNearestU8 } from './processing/preprocess.ts';
 import type { FrameLogRow } from './processing/logFormat.ts';
 import type { SegmentationOutcome, SegmentationResult } from '../workers/segmentationProtocol.ts';
-import type { BackendRequest } from './inference/backendChoice.ts';
-
-export interface AppError {
-  readonly code: string;
-  readonly message: string;
-  /** ISO time. */
-  readonly at: string;
-}
-
-/** An error or notice shown to the user, as kept in the history (stats().messages). */
-export interface AppMessage extends AppError {
-  readonly severity: 'error' | 'notice';
-}
-
-/** Messages kept in stats().messages (the oldest go first). */
-const MESSAGE_HISTORY = 100;
-
-/** Messages that a new source does not end: their cause is still there (the URL, no WebGL, WebGPU given up). */
-const STANDING_ERROR_CODES: ReadonlySet<string> = new Set(['bad-url-option', 'startup', 'webgl-unavailable', 'webgpu-fallback']);
-
-/** What window.dashseg.reloadModel() may change; omitted fields keep their current value. */
-export interface ModelReload {
-  readonly model?: string;
-  readonly backend?: BackendRequest;
-  /** WASM threads; null = automatic (the default). */
-  readonly threads?: number | null;
-  /** Let ORT's WASM thread pool spin-wait between runs (its default; the app turns it off). For the bench. */
-  readonly spinWait?: boolean;
-}
+import { MessageBoard, type AppErrorCode, type AppMessage } from './app/appMessages.ts';
+import type { DashsegAutomation, DashsegStats, ModelReload } from './app/automationApi.ts';
 
 /** A mask waiting for the display frame that first shows it (for latency and the log row). */
 interface PendingDisplay {
@@ -69,9 +42,8 @@ export class DashsegApp {
   private sourceEnded = false;
   private readonly recorder = new LogRecorder();
   private options: AppOptions;
-  private lastError: AppError | null = null;
-  /** Every error and notice of this page, oldest first (bounded): lastError is only the latest still standing. */
-  private readonly messages: AppMessage[] = [];
+  /** The message that stands now, and every message of the page. */
+  private readonly messages = new MessageBoard();
   private readonly visibleGroups = new Set<GroupId>(GROUP_IDS);
   private dimOthers = true;
   private synced = false;
@@ -312,14 +284,7 @@ export class DashsegApp {
     this.pipeline?.setSource(next);
     // A source that starts cleanly ends the message of an earlier one (a missing file, a denied
     // camera); what still holds (a bad URL option, no WebGL, no model) stays. The history keeps both.
-    if (this.lastError && !this.lastErrorStillHolds(this.lastError)) {
-      this.lastError = null;
-      this.shell.clearMessage();
-    }
-  }
-
-  private lastErrorStillHolds(error: AppError): boolean {
-    return STANDING_ERROR_CODES.has(error.code) || this.client === null;
+    if (this.messages.sourceStarted(this.client === null)) this.shell.clearMessage();
   }
 
   private onFrame(frame: CapturedFrame): void {
@@ -527,31 +492,28 @@ export class DashsegApp {
     };
   }
 
-  private fail(code: string, message: string): void {
-    this.report({ code, message, at: new Date().toISOString(), severity: 'error' });
+  private fail(code: AppErrorCode, message: string): void {
+    this.report(this.messages.report(code, message, 'error'));
     this.shell.showMessage('error', message);
     console.warn(`[dashseg] ${code}: ${message}`);
   }
 
-  private notice(code: string, message: string): void {
-    this.report({ code, message, at: new Date().toISOString(), severity: 'notice' });
+  private notice(code: AppErrorCode, message: string): void {
+    this.report(this.messages.report(code, message, 'notice'));
     this.shell.showMessage('notice', message);
   }
 
-  /** The latest message (stats().lastError), its history (stats().messages) and the next log row's event. */
+  /** While recording, a message is noted on the next log row (its `event`). */
   private report(entry: AppMessage): void {
-    this.lastError = { code: entry.code, message: entry.message, at: entry.at };
-    this.messages.push(entry);
-    if (this.messages.length > MESSAGE_HISTORY) this.messages.splice(0, this.messages.length - MESSAGE_HISTORY);
     if (!this.recorder.recording) return;
     const event = `${entry.code}: ${entry.message}`;
     this.pendingLogEvent = this.pendingLogEvent && this.pendingLogEvent !== event ? `${this.pendingLogEvent}; ${event}` : event;
   }
 
   /** window.dashseg: for automation (e2e tests, the bench CLI). */
-  automationApi() {
+  automationApi(): DashsegAutomation {
     return {
-      stats: () => {
+      stats: (): DashsegStats => {
         const h = this.hudModel();
         const s = this.stats;
         return {
@@ -581,8 +543,8 @@ export class DashsegApp {
           restarts: this.client?.restarts ?? 0,
           recording: this.recorder.recording,
           rendererMemory: this.renderer?.memoryInfo() ?? null,
-          lastError: this.lastError,
-          messages: this.messages.slice(),
+          lastError: this.messages.lastError,
+          messages: this.messages.messages(),
         };
       },
       log: () => this.recorder.all(),

@@ -4,7 +4,8 @@
 // runs, failing with the app's own explanation when it stops showing masks.
 
 import type { Browser, Page } from 'playwright-core';
-import type { DashsegApp } from '../../src/app.ts';
+import type { DashsegAutomation, DashsegStats } from '../../src/app/automationApi.ts';
+import type { AppError as AppMessageError } from '../../src/app/appMessages.ts';
 import { collectBrowserLog, type BrowserLog } from '../../tools/browser/browserLog.ts';
 import { routeLocalFiles } from '../../tools/browser/routeFiles.ts';
 import { serveAppInChromium, type BrowserRunControl } from '../lib/browserApp.ts';
@@ -13,9 +14,9 @@ import { describeModelFailure } from '../lib/modelFiles.ts';
 import { BENCH_ROUTE_PREFIX, type BenchModel, type BenchVideo } from './inputs.ts';
 import { MemoryProbe, type MemorySnapshot } from './memoryProbe.ts';
 
-export type Automation = ReturnType<DashsegApp['automationApi']>;
-export type AppStats = ReturnType<Automation['stats']>;
-export type AppError = NonNullable<AppStats['lastError']>;
+export type Automation = DashsegAutomation;
+export type AppStats = DashsegStats;
+export type AppError = AppMessageError;
 
 /** Errors after which the app shows no more masks: the run stops at once (exit 1). */
 const FATAL_CODES = new Set([

@@ -2,7 +2,7 @@
 // why; with SwiftShader's WebGPU adapter the webgpu path runs and gives the same class map as WASM.
 
 import { afterEach, describe, expect, test } from 'vitest';
-import { AppPage, artifactPath } from './helpers/appPage.ts';
+import { AppPage, artifactPath, type AppErrorCode } from './helpers/appPage.ts';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
 import { classesCovering, maskAgreement } from './helpers/masks.ts';
 import { segmentationWorker } from './helpers/workers.ts';
@@ -149,7 +149,7 @@ describe('WebGPU on SwiftShader (--enable-unsafe-webgpu)', () => {
         return original.apply(this, args);
       };
     });
-    const codes = ['webgpu-failed', 'worker-restarted'];
+    const codes: AppErrorCode[] = ['webgpu-failed', 'worker-restarted'];
     const fellBack = await app.waitForStats('the worker to restart on WASM', (s) => s.backend === 'wasm' && s.ready, { timeoutMs: 150_000, allowErrorCodes: codes });
     expect(fellBack.restarts).toBe(1);
     expect(fellBack.lastError?.code).toBe('webgpu-failed');

@@ -4,7 +4,7 @@
 
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Worker } from 'playwright-core';
-import { AppPage, type AppLogRow } from './helpers/appPage.ts';
+import { AppPage, type AppErrorCode, type AppLogRow } from './helpers/appPage.ts';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
 import { segmentationWorker } from './helpers/workers.ts';
 
@@ -30,7 +30,7 @@ const rowKey = (r: AppLogRow): string => `${r.frameIndex}@${r.time}`;
  * Records a few frames, injects `fault` into the segmentation worker, and checks what must hold
  * afterwards: a restart with a notice among `codes`, new frames, and the earlier log rows unchanged.
  */
-async function recoversFrom(name: string, fault: (worker: Worker) => Promise<void>, codes: readonly string[]): Promise<void> {
+async function recoversFrom(name: string, fault: (worker: Worker) => Promise<void>, codes: readonly AppErrorCode[]): Promise<void> {
   const a = await AppPage.open(browser(), server().url, '?record=1', { name });
   app = a;
   await a.waitForFrames(5, { timeoutMs: LOAD_MS });

@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
 import { pollUntil } from './helpers/pagePolling.ts';
-import { AppPage, type AutomationApi } from './helpers/appPage.ts';
+import { AppPage, type AppErrorCode, type AutomationApi } from './helpers/appPage.ts';
 
 const server = useAppServer();
 
@@ -80,7 +80,7 @@ describe('log persistence when the browser closes the storage', () => {
     });
   }
 
-  const STORAGE_NOTICES = ['log-storage-lost', 'log-storage-reconnected'];
+  const STORAGE_NOTICES: AppErrorCode[] = ['log-storage-lost', 'log-storage-reconnected'];
 
   test('another tab upgrading the database: the app lets it, keeps recording, tells the user, and stores every row again', async () => {
     const app = await AppPage.open(browser(), server().url, '?record=1', { name: 'log-versionchange' });

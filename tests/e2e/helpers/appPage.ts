@@ -7,11 +7,13 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { collectBrowserLog, PROJECT_ROOT, type BrowserLog } from '../../../tools/browser/index.ts';
-import type { DashsegApp } from '../../../src/app.ts';
+import type { DashsegAutomation, DashsegStats } from '../../../src/app/automationApi.ts';
+import type { AppErrorCode } from '../../../src/app/appMessages.ts';
 
-export type AutomationApi = ReturnType<DashsegApp['automationApi']>;
-export type AppStats = ReturnType<AutomationApi['stats']>;
+export type AutomationApi = DashsegAutomation;
+export type AppStats = DashsegStats;
 export type AppLogRow = ReturnType<AutomationApi['log']>[number];
+export type { AppErrorCode };
 
 /** A class-id mask as the app shows it (row-major, row 0 = top of the picture). */
 export interface ClassMask {
@@ -45,7 +47,7 @@ export interface WaitOptions {
    * lastError codes that do not end the wait (e.g. the 'webgpu-fallback' notice). Any other error
    * the app reports fails the wait at once.
    */
-  readonly allowErrorCodes?: readonly string[];
+  readonly allowErrorCodes?: readonly AppErrorCode[];
 }
 
 type DashsegWindow = Window & { dashseg?: AutomationApi };
