@@ -3,7 +3,9 @@
 
 import { AppShell } from './ui/appShell.ts';
 import { LiveStats, type Stage } from './ui/liveStats.ts';
-import { LogRecorder, downloadText } from './ui/logRecorder.ts';
+import { downloadText } from './ui/logRecorder.ts';
+import { FrameLog, type ShownExtra } from './app/frameLog.ts';
+import { MaskPresenter } from './app/maskPresenter.ts';
 import { LogStore } from './ui/logStore.ts';
 import { formatHud } from './ui/hudText.ts';
 import { parseAppOptions, contractUrlFor, DEFAULT_VIDEO_URL, MODEL_CHOICES, UrlOptionsError, type AppOptions } from './ui/urlOptions.ts';
@@ -22,14 +24,6 @@ import type { SegmentationOutcome, SegmentationResult } from '../workers/segment
 import { MessageBoard, type AppErrorCode, type AppMessage } from './app/appMessages.ts';
 import type { DashsegAutomation, DashsegStats, ModelReload } from './app/automationApi.ts';
 
-/** A mask waiting for the display frame that first shows it (for latency and the log row). */
-interface PendingDisplay {
-  readonly frame: CapturedFrame;
-  readonly work: SegmentedFrame;
-  readonly uploadMs: number;
-  readonly score: { miou: number | null; pixelAccuracy: number | null } | null;
-}
-
 export class DashsegApp {
   private readonly shell: AppShell;
   private renderer: OverlayRenderer | null = null;
@@ -40,22 +34,19 @@ export class DashsegApp {
   private pipeline: SegmentationPipeline | null = null;
   private source: FrameSource | null = null;
   private sourceEnded = false;
-  private readonly recorder = new LogRecorder();
+  private readonly log = new FrameLog();
+  /** Mask on screen (null without WebGL). */
+  private presenter: MaskPresenter<ShownExtra> | null = null;
   private options: AppOptions;
   /** The message that stands now, and every message of the page. */
   private readonly messages = new MessageBoard();
   private readonly visibleGroups = new Set<GroupId>(GROUP_IDS);
   private dimOthers = true;
-  private synced = false;
   private readonly palette = new Uint8Array(PALETTE_SIZE * 4);
   private labelScratch = new Uint8Array(0);
-  private pending: PendingDisplay | null = null;
   /** The source whose frame-format fallback was already noted (see noteInputPath). */
   private inputPathNoticed: FrameSource | null = null;
-  private shownSnapshot: ImageBitmap | null = null;
-  private displayedCapturedAt: number | null = null;
   private lastHudUpdate = 0;
-  private frameCounter = 0;
   private status = 'starting';
   /** WASM thread override (reloadModel({threads})); undefined = automatic. */
   private wasmThreads: number | undefined;
@@ -63,8 +54,6 @@ export class DashsegApp {
   private spinWait = false;
   private reloading: Promise<void> = Promise.resolve();
   private hiddenSince: number | null = null;
-  /** Noted on the next log row: a gap (hidden tab) or a recovery, so the FPS log shows why. */
-  private pendingLogEvent: string | null = null;
 
   constructor(root: HTMLElement, search: string) {
     this.shell = new AppShell(root, {
@@ -84,8 +73,8 @@ export class DashsegApp {
       },
       onSynced: (synced) => this.setSynced(synced),
       onRecord: () => this.toggleRecording(),
-      onDownloadCsv: () => downloadText(this.recorder.csv(), `dashseg-log-${stamp()}.csv`, 'text/csv'),
-      onDownloadJson: () => downloadText(this.recorder.json(this.summaryContext()), `dashseg-log-${stamp()}.json`, 'application/json'),
+      onDownloadCsv: () => downloadText(this.log.csv(), `dashseg-log-${stamp()}.csv`, 'text/csv'),
+      onDownloadJson: () => downloadText(this.log.json(this.summaryContext()), `dashseg-log-${stamp()}.json`, 'application/json'),
       onModel: (url) => {
         // A model switch reloads the page with ?model= (the recorded log is kept in IndexedDB).
         const params = new URLSearchParams(location.search);
@@ -99,7 +88,6 @@ export class DashsegApp {
       this.options = parseAppOptions('');
       this.fail(err instanceof UrlOptionsError ? 'bad-url-option' : 'startup', (err as Error).message);
     }
-    this.setSynced(this.options.synced);
     this.shell.syncedToggle.checked = this.options.synced;
   }
 
@@ -114,16 +102,18 @@ export class DashsegApp {
   async start(): Promise<void> {
     try {
       this.renderer = new OverlayRenderer(this.shell.stage, this.shell.canvas, this.palette);
+      this.presenter = new MaskPresenter<ShownExtra>(this.renderer);
+      this.presenter.setSynced(this.options.synced);
     } catch (err) {
       this.fail('webgl-unavailable', `WebGL2 is not available, so the overlay cannot be drawn: ${(err as Error).message}`);
     }
     document.addEventListener('visibilitychange', () => this.onVisibility());
     requestAnimationFrame((t) => this.onAnimationFrame(t));
-    const restored = await this.recorder.attachStore(await LogStore.open(), (code, message) => this.notice(code, message));
-    if (this.options.record) this.recorder.start();
+    const restored = await this.log.recorder.attachStore(await LogStore.open(), (code, message) => this.notice(code, message));
+    if (this.options.record) this.log.recorder.start();
     else if (restored.restoredRows > 0) {
       // A recording from before a reload or crash: keep it exportable, and keep recording if it was.
-      if (restored.wasRecording) this.recorder.resume();
+      if (restored.wasRecording) this.log.recorder.resume();
       this.notice('log-restored', `restored ${restored.restoredRows} recorded log rows from before the page was reloaded${restored.wasRecording ? '; recording continues' : ''}`);
     }
     this.syncRecordButton();
@@ -168,7 +158,7 @@ export class DashsegApp {
     this.pipeline = new SegmentationPipeline(this.client, {
       onResult: (frame, work) => this.onResult(frame, work),
       onError: (err, frame) => this.onSegmentError(err, frame),
-    }, { withSnapshot: () => this.synced });
+    }, { withSnapshot: () => this.presenter?.synced ?? false });
     this.pipeline.setSource(this.source);
     this.updatePalette();
     this.shell.setLegend(buildLegend(info.contract), this.visibleGroups);
@@ -194,8 +184,7 @@ export class DashsegApp {
       this.client = null;
       this.stats = null;
       this.contract = null;
-      this.pending = null;
-      this.displayedCapturedAt = null;
+      this.presenter?.reset();
       await oldClient?.dispose();
       this.options = {
         ...this.options,
@@ -297,21 +286,19 @@ export class DashsegApp {
   }
 
   private onResult(frame: CapturedFrame, work: SegmentedFrame): void {
-    const renderer = this.renderer;
     const stats = this.stats;
     const { result } = work;
-    let uploadMs = 0;
-    if (renderer) {
-      uploadMs = renderer.updateMask(result.mask, result.width, result.height);
-      if (work.snapshot) {
-        // Synced mode: the next display frame shows this exact frame under its mask (see onAnimationFrame).
-        const old = this.shownSnapshot;
-        this.shownSnapshot = work.snapshot;
-        if (old) setTimeout(() => old.close(), 100);
+    this.noteInputPath(result.inputPath);
+    let score: ShownExtra['score'] = null;
+    if (stats) {
+      if (work.groundTruthError) {
+        const err = work.groundTruthError as Error;
+        this.fail(err instanceof SourceError ? err.code : 'label-invalid', err.message);
+      } else if (work.groundTruth) {
+        score = stats.scoreFrame(this.maskAtLabelSize(result, work.groundTruth), work.groundTruth.ids);
       }
     }
-    this.noteInputPath(result.inputPath);
-    let score: PendingDisplay['score'] = null;
+    const uploadMs = this.presenter?.present(work, { score }) ?? 0;
     if (stats) {
       stats.inferenceFps.tick(performance.now());
       stats.frames++;
@@ -321,14 +308,7 @@ export class DashsegApp {
       stats.recordStage('inferenceMs', result.timings.inferenceMs);
       stats.recordStage('postprocessMs', result.timings.postprocessMs);
       stats.recordStage('uploadMs', uploadMs);
-      if (work.groundTruthError) {
-        const err = work.groundTruthError as Error;
-        this.fail(err instanceof SourceError ? err.code : 'label-invalid', err.message);
-      } else if (work.groundTruth) {
-        score = stats.scoreFrame(this.maskAtLabelSize(result, work.groundTruth), work.groundTruth.ids);
-      }
     }
-    this.pending = { frame, work, uploadMs, score };
     // The mask buffer goes back to the worker with the next frame (no per-frame allocation).
     this.pipeline?.recycle(result.mask);
     frame.done?.();
@@ -365,54 +345,24 @@ export class DashsegApp {
 
   private onAnimationFrame(now: number): void {
     requestAnimationFrame((t) => this.onAnimationFrame(t));
-    const renderer = this.renderer;
-    if (!renderer) return;
-    renderer.setDisplaySource(this.source?.display() ?? null, this.synced ? this.shownSnapshot : null);
-    renderer.resize();
-    const drawn = renderer.render();
+    const presenter = this.presenter;
+    if (!presenter) return;
+    const { drawn, shown } = presenter.frame(this.source?.display() ?? null);
     const stats = this.stats;
     if (stats && drawn) {
-      const { renderMs, videoUploadMs } = drawn;
       stats.renderFps.tick(now);
-      stats.recordStage('renderMs', renderMs);
-      if (videoUploadMs !== null) stats.recordStage('videoUploadMs', videoUploadMs);
-      const pending = this.pending;
-      if (pending) {
-        this.pending = null;
-        const latencyMs = performance.now() - pending.work.capturedAt;
-        stats.recordStage('latencyMs', latencyMs);
-        this.displayedCapturedAt = pending.work.capturedAt;
-        this.logFrame(pending, renderMs, videoUploadMs, latencyMs);
+      stats.recordStage('renderMs', drawn.renderMs);
+      if (drawn.videoUploadMs !== null) stats.recordStage('videoUploadMs', drawn.videoUploadMs);
+      if (shown) {
+        stats.recordStage('latencyMs', shown.latencyMs);
+        this.log.add(shown, drawn.renderMs, drawn.videoUploadMs, this.client?.info.backend ?? 'none');
       }
     }
     if (now - this.lastHudUpdate > 250) {
       this.lastHudUpdate = now;
       this.shell.hud.textContent = formatHud(this.hudModel());
-      this.shell.recordInfo.textContent = this.recorder.recording ? `${this.recorder.length} rows` : this.recorder.length ? `${this.recorder.length} rows recorded` : '';
+      this.shell.recordInfo.textContent = this.log.status();
     }
-  }
-
-  private logFrame(p: PendingDisplay, renderMs: number, videoUploadMs: number | null, latencyMs: number): void {
-    const t = p.work.result.timings;
-    const row: FrameLogRow = {
-      time: new Date().toISOString(),
-      frameIndex: p.work.frameIndex,
-      mediaTimeS: p.work.mediaTime,
-      captureMs: p.work.captureMs,
-      preprocessMs: t.preprocessMs,
-      inferenceMs: t.inferenceMs,
-      postprocessMs: t.postprocessMs,
-      uploadMs: p.uploadMs,
-      renderMs,
-      videoUploadMs,
-      latencyMs,
-      backend: this.client?.info.backend ?? 'none',
-      ...(p.score ? { miou: p.score.miou, pixelAccuracy: p.score.pixelAccuracy } : {}),
-      ...(this.pendingLogEvent ? { event: this.pendingLogEvent } : {}),
-    };
-    this.pendingLogEvent = null;
-    this.frameCounter++;
-    this.recorder.add(row);
   }
 
   private hudModel() {
@@ -435,12 +385,12 @@ export class DashsegApp {
       stages: s ? (Object.fromEntries(Object.entries(s.stages).map(([k, w]) => [k, w.percentile(50)])) as Record<Stage, number | null>) : null,
       dropped: this.pipeline?.dropped ?? 0,
       frames: s?.frames ?? 0,
-      maskAgeMs: this.displayedCapturedAt === null ? null : now - this.displayedCapturedAt,
-      synced: this.synced,
+      maskAgeMs: this.presenter?.maskAgeMs() ?? null,
+      synced: this.presenter?.synced ?? false,
       miou: s?.miou() ?? null,
       scoredFrames: s?.scoredFrames ?? 0,
       perClassIou: s && s.scoredFrames ? s.perClassIou() : null,
-      recording: this.recorder.recording,
+      recording: this.log.recording,
     };
   }
 
@@ -451,23 +401,17 @@ export class DashsegApp {
   }
 
   private setSynced(synced: boolean): void {
-    this.synced = synced;
-    if (!synced && this.shownSnapshot) {
-      const old = this.shownSnapshot;
-      this.shownSnapshot = null;
-      setTimeout(() => old.close(), 100);
-    }
+    this.presenter?.setSynced(synced);
   }
 
   private toggleRecording(): void {
-    if (this.recorder.recording) this.recorder.stop();
-    else this.recorder.start();
+    this.log.toggle();
     this.syncRecordButton();
   }
 
   private syncRecordButton(): void {
-    this.shell.recordButton.textContent = this.recorder.recording ? '■ Stop' : '● Record log';
-    this.shell.recordButton.classList.toggle('recording', this.recorder.recording);
+    this.shell.recordButton.textContent = this.log.recording ? '■ Stop' : '● Record log';
+    this.shell.recordButton.classList.toggle('recording', this.log.recording);
   }
 
   private onVisibility(): void {
@@ -505,9 +449,7 @@ export class DashsegApp {
 
   /** While recording, a message is noted on the next log row (its `event`). */
   private report(entry: AppMessage): void {
-    if (!this.recorder.recording) return;
-    const event = `${entry.code}: ${entry.message}`;
-    this.pendingLogEvent = this.pendingLogEvent && this.pendingLogEvent !== event ? `${this.pendingLogEvent}; ${event}` : event;
+    this.log.note(`${entry.code}: ${entry.message}`);
   }
 
   /** window.dashseg: for automation (e2e tests, the bench CLI). */
@@ -541,30 +483,30 @@ export class DashsegApp {
           perClassIou: h.perClassIou,
           scoredFrames: h.scoredFrames,
           restarts: this.client?.restarts ?? 0,
-          recording: this.recorder.recording,
+          recording: this.log.recording,
           rendererMemory: this.renderer?.memoryInfo() ?? null,
           lastError: this.messages.lastError,
           messages: this.messages.messages(),
         };
       },
-      log: () => this.recorder.all(),
+      log: () => this.log.recorder.all(),
       /** Resolves when every recorded row is persisted (IndexedDB). */
-      flushLog: () => this.recorder.flush(),
+      flushLog: () => this.log.recorder.flush(),
       /** A copy of the mask on screen: {width, height, ids} (row-major class ids); null before the first. */
       latestMask: () => {
         const m = this.renderer?.currentMask();
         return m ? { width: m.width, height: m.height, ids: Array.from(m.data) } : null;
       },
-      summary: () => JSON.parse(this.recorder.json(this.summaryContext())) as unknown,
+      summary: () => JSON.parse(this.log.recorder.json(this.summaryContext())) as unknown,
       /** The model-only rate of the worker the app uses (see DashsegApp.measureModelOnly). */
       measureModelOnly: (seconds: number) => this.measureModelOnly(seconds),
       /** Swaps model / backend / WASM threads without reloading the page (see DashsegApp.reloadModel). */
       reloadModel: (change: ModelReload = {}) => this.reloadModel(change),
       startRecording: () => {
-        if (!this.recorder.recording) this.toggleRecording();
+        if (!this.log.recording) this.toggleRecording();
       },
       stopRecording: () => {
-        if (this.recorder.recording) this.toggleRecording();
+        if (this.log.recording) this.toggleRecording();
       },
     };
   }
