@@ -2,7 +2,7 @@
 // the log recorder and the automation API (window.dashseg).
 
 import { AppShell } from './ui/appShell.ts';
-import { LiveStats, type Stage } from './ui/liveStats.ts';
+import { LiveStats } from './ui/liveStats.ts';
 import { downloadText } from './ui/logRecorder.ts';
 import { FrameLog, type ShownExtra } from './app/frameLog.ts';
 import { MaskPresenter } from './app/maskPresenter.ts';
@@ -19,10 +19,10 @@ import { LabelledSequenceSource, loadSequenceManifest, sequenceFromFiles, type S
 import { buildLegend, buildPalette, PALETTE_SIZE } from './processing/palette.ts';
 import { GROUP_IDS, type GroupId, type ModelContract } from './processing/modelContract.ts';
 import { resizeNearestU8 } from './processing/preprocess.ts';
-import type { FrameLogRow } from './processing/logFormat.ts';
-import type { SegmentationOutcome, SegmentationResult } from '../workers/segmentationProtocol.ts';
+import type { SegmentationResult } from '../workers/segmentationProtocol.ts';
 import { MessageBoard, type AppErrorCode, type AppMessage } from './app/appMessages.ts';
 import type { DashsegAutomation, DashsegStats, ModelReload } from './app/automationApi.ts';
+import { hudModelOf, statsOf, type AppSnapshot } from './app/statusReport.ts';
 
 export class DashsegApp {
   private readonly shell: AppShell;
@@ -360,37 +360,29 @@ export class DashsegApp {
     }
     if (now - this.lastHudUpdate > 250) {
       this.lastHudUpdate = now;
-      this.shell.hud.textContent = formatHud(this.hudModel());
+      this.shell.hud.textContent = formatHud(hudModelOf(this.snapshot(), now));
       this.shell.recordInfo.textContent = this.log.status();
     }
   }
 
-  private hudModel() {
-    const info = this.client?.info ?? null;
-    const s = this.stats;
+  /** The state the HUD and stats() report (see statusReport.ts). */
+  private snapshot(): AppSnapshot {
     const now = performance.now();
     return {
       status: this.status,
-      backend: info ? `${info.backend}${info.backend === 'wasm' ? ` x${info.threads} threads` : ''}` : 'none',
-      reason: info?.reason ?? '',
-      adapter: info?.adapter ?? null,
-      model: info?.contract.name ?? this.options.model,
-      inputSize: info ? `${info.inputSize.width}x${info.inputSize.height}` : '',
-      source: this.source?.label ?? 'none',
-      inferenceFps: s?.inferenceFps.fps(now) ?? 0,
-      renderFps: s?.renderFps.fps(now) ?? 0,
-      videoFps: this.renderer?.videoFps(now) ?? 0,
-      latencyP50: s?.stages.latencyMs.percentile(50) ?? null,
-      latencyP95: s?.stages.latencyMs.percentile(95) ?? null,
-      stages: s ? (Object.fromEntries(Object.entries(s.stages).map(([k, w]) => [k, w.percentile(50)])) as Record<Stage, number | null>) : null,
+      requestedModel: this.options.model,
+      client: this.client,
+      stats: this.stats,
+      source: this.source,
+      sourceEnded: this.sourceEnded,
       dropped: this.pipeline?.dropped ?? 0,
-      frames: s?.frames ?? 0,
       maskAgeMs: this.presenter?.maskAgeMs() ?? null,
       synced: this.presenter?.synced ?? false,
-      miou: s?.miou() ?? null,
-      scoredFrames: s?.scoredFrames ?? 0,
-      perClassIou: s && s.scoredFrames ? s.perClassIou() : null,
+      videoFps: this.renderer?.videoFps(now) ?? 0,
       recording: this.log.recording,
+      rendererMemory: this.renderer?.memoryInfo() ?? null,
+      lastError: this.messages.lastError,
+      messages: this.messages.messages(),
     };
   }
 
@@ -455,40 +447,7 @@ export class DashsegApp {
   /** window.dashseg: for automation (e2e tests, the bench CLI). */
   automationApi(): DashsegAutomation {
     return {
-      stats: (): DashsegStats => {
-        const h = this.hudModel();
-        const s = this.stats;
-        return {
-          ready: this.client !== null,
-          backend: this.client?.info.backend ?? null,
-          threads: this.client?.info.threads ?? null,
-          backendReason: this.client?.info.reason ?? null,
-          adapter: this.client?.info.adapter ?? null,
-          model: h.model,
-          inputSize: this.client?.info.inputSize ?? null,
-          source: this.source ? { kind: this.source.kind, label: this.source.label, ended: this.sourceEnded } : null,
-          frames: h.frames,
-          fps: h.inferenceFps,
-          renderFps: h.renderFps,
-          /** Frames the shown video presented per second (requestVideoFrameCallback); 0 for stills. */
-          videoFps: h.videoFps,
-          latencyP50Ms: h.latencyP50,
-          latencyP95Ms: h.latencyP95,
-          stagesP50Ms: h.stages,
-          droppedFrames: h.dropped,
-          maskAgeMs: h.maskAgeMs,
-          classFractions: s ? s.classFractions() : {},
-          miou: h.miou,
-          pixelAccuracy: s?.pixelAccuracy() ?? null,
-          perClassIou: h.perClassIou,
-          scoredFrames: h.scoredFrames,
-          restarts: this.client?.restarts ?? 0,
-          recording: this.log.recording,
-          rendererMemory: this.renderer?.memoryInfo() ?? null,
-          lastError: this.messages.lastError,
-          messages: this.messages.messages(),
-        };
-      },
+      stats: (): DashsegStats => statsOf(this.snapshot(), performance.now()),
       log: () => this.log.recorder.all(),
       /** Resolves when every recorded row is persisted (IndexedDB). */
       flushLog: () => this.log.recorder.flush(),
