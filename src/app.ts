@@ -12,7 +12,7 @@ import { parseAppOptions, contractUrlFor, DEFAULT_VIDEO_URL, MODEL_CHOICES, UrlO
 import { OverlayRenderer } from './render/overlayRenderer.ts';
 import { SegmentationClient, errorCode } from './inference/segmentationClient.ts';
 import { SegmentationPipeline, type SegmentedFrame } from './app/segmentationPipeline.ts';
-import { resizedBitmap, SourceError, type CapturedFrame, type FrameSource, type GroundTruth } from './capture/frameSource.ts';
+import { SourceError, type CapturedFrame, type FrameSource, type GroundTruth } from './capture/frameSource.ts';
 import { VideoFileSource } from './capture/videoFileSource.ts';
 import { WebcamSource } from './capture/webcamSource.ts';
 import { LabelledSequenceSource, loadSequenceManifest, sequenceFromFiles, type SequenceManifest } from './capture/labelledSequenceSource.ts';
@@ -21,7 +21,8 @@ import { GROUP_IDS, type GroupId, type ModelContract } from './processing/modelC
 import { resizeNearestU8 } from './processing/preprocess.ts';
 import type { SegmentationResult } from '../workers/segmentationProtocol.ts';
 import { MessageBoard, type AppErrorCode, type AppMessage } from './app/appMessages.ts';
-import type { DashsegAutomation, DashsegStats, ModelReload } from './app/automationApi.ts';
+import type { DashsegAutomation, DashsegStats, ModelOnlyRate, ModelReload } from './app/automationApi.ts';
+import { measureModelOnlyRate } from './app/modelOnlyRate.ts';
 import { hudModelOf, statsOf, type AppSnapshot } from './app/statusReport.ts';
 
 export class DashsegApp {
@@ -199,13 +200,8 @@ export class DashsegApp {
     return next;
   }
 
-  /**
-   * The bench's model-only rate: pauses the source, then segments copies of one decoded frame (as the
-   * app sends them: resized to the model input) back to back for `seconds`, with the worker, model,
-   * backend and threads the app uses, two frames in the worker as in the app (one running, one
-   * waiting); no video, no render. Resumes the source after.
-   */
-  async measureModelOnly(seconds: number): Promise<{ frames: number; seconds: number; fps: number }> {
+  /** The bench's model-only rate (see modelOnlyRate.ts): the source is paused meanwhile. */
+  async measureModelOnly(seconds: number): Promise<ModelOnlyRate> {
     const client = this.client;
     const source = this.source;
     const picture = source?.display();
@@ -214,24 +210,7 @@ export class DashsegApp {
     this.pipeline?.clearWaiting();
     try {
       await this.pipeline?.drain();
-      const size = client.info.inputSize;
-      const sample = await resizedBitmap(picture.kind === 'video' ? picture.element : picture.image, size);
-      try {
-        let frames = 0;
-        const t0 = performance.now();
-        const end = t0 + seconds * 1000;
-        const lane = async (): Promise<void> => {
-          while (performance.now() < end) {
-            const outcome = await client.segment(await createImageBitmap(sample), frames);
-            if (outcome.kind !== 'skipped') frames++;
-          }
-        };
-        await Promise.all([lane(), lane()]);
-        const elapsed = (performance.now() - t0) / 1000;
-        return { frames, seconds: elapsed, fps: frames / elapsed };
-      } finally {
-        sample.close();
-      }
+      return await measureModelOnlyRate(client, picture, seconds);
     } finally {
       if (this.source === source) source.setPaused(document.hidden);
     }
