@@ -23,6 +23,10 @@ import type { SegmentationResult } from '../workers/segmentationProtocol.ts';
 import { MessageBoard, type AppErrorCode, type AppMessage } from './app/appMessages.ts';
 import type { DashsegAutomation, DashsegStats, ModelOnlyRate, ModelReload } from './app/automationApi.ts';
 import { measureModelOnlyRate } from './app/modelOnlyRate.ts';
+import { exportSegmentedVideo, ExportError, type ExportedVideo, type ExportRequest } from './app/videoExporter.ts';
+
+/** Seconds the toolbar's Export video button records. */
+const EXPORT_BUTTON_SECONDS = 10;
 import { hudModelOf, statsOf, type AppSnapshot } from './app/statusReport.ts';
 
 export class DashsegApp {
@@ -76,6 +80,10 @@ export class DashsegApp {
       onRecord: () => this.toggleRecording(),
       onDownloadCsv: () => downloadText(this.log.csv(), `dashseg-log-${stamp()}.csv`, 'text/csv'),
       onDownloadJson: () => downloadText(this.log.json(this.summaryContext()), `dashseg-log-${stamp()}.json`, 'application/json'),
+      onExportVideo: () => void this.exportVideo({ seconds: EXPORT_BUTTON_SECONDS }).then(
+        (v) => downloadText(v.bytes, `dashseg-${stamp()}.${v.mimeType.includes('mp4') ? 'mp4' : 'webm'}`, v.mimeType),
+        () => undefined, // the message is shown by exportVideo
+      ),
       onModel: (url) => {
         // A model switch reloads the page with ?model= (the recorded log is kept in IndexedDB).
         const params = new URLSearchParams(location.search);
@@ -213,6 +221,34 @@ export class DashsegApp {
       return await measureModelOnlyRate(client, picture, seconds);
     } finally {
       if (this.source === source) source.setPaused(document.hidden);
+    }
+  }
+
+  /**
+   * Records `seconds` of the playing video with the masks as shown (see videoExporter.ts). Rejects,
+   * with a message shown, when no video plays or the browser cannot encode; resolves with the frames
+   * it has (stoppedEarly says why) when the source ends or is replaced mid-export.
+   */
+  async exportVideo(request: ExportRequest): Promise<ExportedVideo> {
+    const source = this.source;
+    const picture = source?.display();
+    const renderer = this.renderer;
+    try {
+      if (!source || picture?.kind !== 'video' || !renderer) {
+        throw new ExportError('export-no-video', `export needs a playing video; the source is ${source ? `${source.label} (${source.kind})` : 'none'}`);
+      }
+      this.notice('export-started', `exporting ${request.seconds} s of ${source.label} with its masks…`);
+      const video = await exportSegmentedVideo(picture.element, {
+        currentMask: () => renderer.currentMask(),
+        palette: () => this.palette,
+        opacity: () => renderer.opacity(),
+        stopReason: () => (this.source !== source ? 'the source was replaced' : this.sourceEnded ? `${source.label} ended` : null),
+      }, request);
+      this.notice('export-done', `exported ${video.frames} frames (${video.width}x${video.height}, ${video.mimeType}, ${(video.bytes.length / 1e6).toFixed(1)} MB)${video.stoppedEarly ? `; stopped early: ${video.stoppedEarly}` : ''}`);
+      return video;
+    } catch (err) {
+      this.fail(err instanceof ExportError ? err.code : 'export-failed', `video export: ${(err as Error).message}`);
+      throw err;
     }
   }
 
@@ -436,6 +472,7 @@ export class DashsegApp {
         return m ? { width: m.width, height: m.height, ids: Array.from(m.data) } : null;
       },
       summary: () => JSON.parse(this.log.recorder.json(this.summaryContext())) as unknown,
+      exportVideo: (request: ExportRequest) => this.exportVideo(request),
       /** The model-only rate of the worker the app uses (see DashsegApp.measureModelOnly). */
       measureModelOnly: (seconds: number) => this.measureModelOnly(seconds),
       /** Swaps model / backend / WASM threads without reloading the page (see DashsegApp.reloadModel). */

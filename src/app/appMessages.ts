@@ -26,7 +26,12 @@ export type AppErrorCode =
   | 'log-restored'
   | 'log-storage-lost'
   | 'log-storage-reconnected'
-  | 'log-storage-gave-up';
+  | 'log-storage-gave-up'
+  | 'export-started'
+  | 'export-done'
+  | 'export-no-video'
+  | 'export-unsupported'
+  | 'export-failed';
 
 export interface MessageKind {
   readonly severity: 'error' | 'notice';
@@ -57,6 +62,11 @@ export const MESSAGE_KINDS: Readonly<Partial<Record<AppErrorCode, MessageKind>>>
   'log-storage-lost': NOTICE,
   'log-storage-reconnected': NOTICE,
   'log-storage-gave-up': NOTICE,
+  'export-started': NOTICE,
+  'export-done': NOTICE,
+  'export-no-video': ERROR,
+  'export-unsupported': ERROR,
+  'export-failed': ERROR,
 };
 
 export function messageKind(code: AppErrorCode): MessageKind {

@@ -5,6 +5,7 @@ import type { AppError, AppMessage } from './appMessages.ts';
 import type { Stage } from '../ui/liveStats.ts';
 import type { FrameLogRow } from '../processing/logFormat.ts';
 import type { BackendRequest } from '../inference/backendChoice.ts';
+import type { ExportedVideo, ExportRequest } from './videoExporter.ts';
 
 /** What window.dashseg.reloadModel() may change; omitted fields keep their current value. */
 export interface ModelReload {
@@ -81,6 +82,8 @@ export interface DashsegAutomation {
   latestMask(): ShownMask | null;
   /** The JSON document of the log download: { startedAt, summary, rows }. */
   summary(): unknown;
+  /** Records `seconds` of the playing video with its masks, encoded in the browser (WebM). */
+  exportVideo(request: ExportRequest): Promise<ExportedVideo>;
   /** The model-only rate of the worker the app uses (the bench's model_only_fps). */
   measureModelOnly(seconds: number): Promise<ModelOnlyRate>;
   /** Swaps model / backend / WASM threads without reloading the page. */

@@ -83,6 +83,11 @@ export class OverlayRenderer {
     this.dirty = true;
   }
 
+  /** The mask's opacity (0..1), as the slider set it. */
+  opacity(): number {
+    return this.material.uniforms['uOpacity']!.value as number;
+  }
+
   setOpacity(opacity: number): void {
     this.material.uniforms['uOpacity']!.value = Math.min(1, Math.max(0, opacity));
     this.dirty = true;

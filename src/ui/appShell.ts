@@ -16,6 +16,7 @@ export interface ShellCallbacks {
   onRecord(): void;
   onDownloadCsv(): void;
   onDownloadJson(): void;
+  onExportVideo(): void;
   onModel(url: string): void;
 }
 
@@ -77,6 +78,7 @@ export class AppShell {
       this.recordButton,
       button('CSV', () => cb.onDownloadCsv(), 'download-csv'),
       button('JSON', () => cb.onDownloadJson(), 'download-json'),
+      button('Export video', () => cb.onExportVideo(), 'export-video'),
       this.recordInfo,
     ]);
 

@@ -77,8 +77,8 @@ export class LogRecorder {
   }
 }
 
-export function downloadText(text: string, fileName: string, type: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+export function downloadText(text: string | Uint8Array, fileName: string, type: string): void {
+  const url = URL.createObjectURL(new Blob([text as BlobPart], { type }));
   const a = document.createElement('a');
   a.href = url;
   a.download = fileName;
