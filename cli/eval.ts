@@ -12,6 +12,7 @@ import {
   type EvalPageConfig,
   type EvalPageOutcome,
   type EvalProgress,
+  type StabiliseChoice,
 } from '../src/eval/evalProtocol.ts';
 import { collectBrowserLog, type BrowserLog } from '../tools/browser/browserLog.ts';
 import { PROJECT_ROOT } from '../tools/browser/build.ts';
@@ -48,6 +49,7 @@ async function runInBrowser(
   model: ModelFiles,
   backend: 'wasm' | 'webgpu',
   worstFrames: number,
+  stabilise: StabiliseChoice,
   control: BrowserRunControl,
   verbose: boolean,
 ): Promise<PageRun> {
@@ -130,6 +132,7 @@ async function runInBrowser(
     ortBaseUrl: '/ort/',
     frames: requests,
     worstFrames,
+    stabilise,
   };
   let outcome: EvalPageOutcome;
   try {
@@ -176,7 +179,7 @@ async function main(): Promise<number> {
   const guard = new InterruptGuard('eval', progress);
   guard.listen();
   const control: BrowserRunControl = { progress, cleanups: guard.cleanups, checkInterrupted: guard.checkInterrupted };
-  const run = await guard.run(() => runInBrowser(pairing.frames, model, flags.backend, flags.report ? REPORT_WORST_FRAMES : 0, control, flags.verbose));
+  const run = await guard.run(() => runInBrowser(pairing.frames, model, flags.backend, flags.report ? REPORT_WORST_FRAMES : 0, flags.stabilise, control, flags.verbose));
   if (run === null) return INTERRUPTED_EXIT_CODE;
 
   const { outcome } = run;

@@ -3,6 +3,7 @@
 import { formatUsage, parseArgs, type FlagSpecs, type ParsedFlags } from './args.ts';
 import path from 'node:path';
 import { DEFAULT_MODEL_NAME, MODEL_ROLES, shippedModelByRole, shippedModelFile } from '../../src/processing/shippedModels.ts';
+import { STABILISE_BY_DEFAULT } from '../../src/processing/temporalStabiliser.ts';
 
 export const DEFAULT_MODEL = shippedModelFile(DEFAULT_MODEL_NAME);
 
@@ -21,6 +22,12 @@ export const EVAL_FLAGS = {
     description: `model: a file (its contract is FILE.json next to it; without one it is derived from the graph) or the toolbar's name of a shipped model (${MODEL_ROLES.join(', ')})`,
   },
   backend: { kind: 'enum', values: ['wasm', 'webgpu'] as const, default: 'wasm', description: 'onnxruntime-web backend in the browser' },
+  stabilise: {
+    kind: 'enum',
+    values: ['on', 'off'] as const,
+    default: STABILISE_BY_DEFAULT ? 'on' : 'off',
+    description: "which masks the headline mIoU, per-frame rows and worst frames are about: through the app's temporal stabiliser (on) or as the model gives them (off); both are always reported",
+  },
   json: { kind: 'string', metavar: 'OUT.json', description: 'write mIoU, per-class IoU, confusion matrix and run details' },
   csv: { kind: 'string', metavar: 'OUT.csv', description: 'write one row per frame (file, miou, pixel_accuracy, ms, ...)' },
   report: { kind: 'string', metavar: 'OUT.html', description: 'write a self-contained HTML report (charts, worst frames)' },
@@ -34,7 +41,8 @@ export const EVAL_USAGE = formatUsage(
   'npm run eval --',
   EVAL_FLAGS,
   "Scores a segmentation model on labelled frames with the app's own pipeline (worker, onnxruntime-web,\n" +
-    'preprocessing) in headless Chromium, and prints per-class IoU, mIoU and pixel accuracy.\n' +
+    'preprocessing) in headless Chromium, and prints per-class IoU, mIoU, pixel accuracy and the flicker\n' +
+    'rate (frames in file-name order), with temporal stabilisation off and on.\n' +
     'Example: npm run eval -- --images samples/data/camvid-val/images --labels samples/data/camvid-val/labels',
 );
 

@@ -1,10 +1,12 @@
 // Turns the eval page's result into what `npm run eval` prints and writes: the console table, the
 // JSON summary and the per-frame CSV. Metrics come from src/processing (summarizeLog over the
-// confusion matrix), the same code as the app's downloadable run summary.
+// confusion matrix, flickerRate), the same code as the app's downloadable run summary.
 
-import { iouPerClass, type ConfusionMatrix } from '../../src/processing/confusion.ts';
+import { iouPerClass, meanIoU, pixelAccuracy, type ConfusionMatrix } from '../../src/processing/confusion.ts';
+import { flickerRate } from '../../src/processing/flicker.ts';
 import { summarizeLog, toCsv, type Distribution, type FrameLogRow } from '../../src/processing/logFormat.ts';
-import type { EvalPageResult } from '../../src/eval/evalProtocol.ts';
+import { mean, percentile } from '../../src/processing/stats.ts';
+import type { EvalPageResult, EvalSequenceScore, StabiliseChoice } from '../../src/eval/evalProtocol.ts';
 import { formatDuration } from './progress.ts';
 import { fixedOrDash, formatTable, groupThousands } from './table.ts';
 
@@ -22,6 +24,16 @@ export interface EvalRunContext {
   readonly created: Date;
 }
 
+/** One sequence (stabilisation off or on) over the whole run; percentages 0-100. */
+export interface EvalSequenceJson {
+  readonly miou: number | null;
+  readonly pixel_accuracy: number | null;
+  /** Of the pixel pairs whose label is the same non-void class in two consecutive frames, the share whose predicted class changes. */
+  readonly flicker_rate: number | null;
+  readonly steady_pixels: number;
+  readonly changed_pixels: number;
+}
+
 export interface EvalSummaryJson {
   readonly tool: 'dashseg eval';
   readonly created: string;
@@ -31,9 +43,19 @@ export interface EvalSummaryJson {
   readonly images: string;
   readonly labels: string;
   readonly frames: number;
-  /** Percent 0-100: mean IoU over the classes present (IoU not null). */
+  /** Percent 0-100: mean IoU over the classes present (IoU not null). Of `stabilise.headline`'s sequence, as are the per-class figures. */
   readonly miou: number | null;
   readonly pixel_accuracy: number | null;
+  /** Percent 0-100, of `stabilise.headline`'s sequence (see EvalSequenceJson). */
+  readonly flicker_rate: number | null;
+  /** The same class maps scored as the model gives them (off) and through the app's stabiliser (on). */
+  readonly stabilise: {
+    readonly headline: StabiliseChoice;
+    readonly rule: string;
+    readonly scene_cuts: number;
+    readonly off: EvalSequenceJson;
+    readonly on: EvalSequenceJson;
+  };
   /** Mean of the per-frame mIoU (percent); for comparison with per-frame views. */
   readonly mean_frame_miou: number | null;
   /** Class name → IoU in percent, null when the class is neither in the labels nor predicted. */
@@ -57,6 +79,8 @@ export interface EvalSummaryJson {
     readonly preprocess: Distribution;
     readonly inference: Distribution;
     readonly postprocess: Distribution;
+    /** TemporalStabiliser.apply() per class map, on the page. */
+    readonly stabilise: Distribution;
     readonly model_load: number;
     readonly warmup: number;
   };
@@ -67,13 +91,32 @@ export interface EvalSummaryJson {
 }
 
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
+const round3OrNull = (v: number | null): number | null => (v === null ? null : round3(v));
+
+function confusionOf(cells: readonly number[], numClasses: number): ConfusionMatrix {
+  if (cells.length !== numClasses * numClasses) {
+    throw new RangeError(`confusion has ${cells.length} cells for ${numClasses} classes`);
+  }
+  return { numClasses, counts: Float64Array.from(cells) };
+}
 
 export function confusionFromResult(result: EvalPageResult): ConfusionMatrix {
-  const numClasses = result.classNames.length;
-  if (result.confusion.length !== numClasses * numClasses) {
-    throw new RangeError(`confusion has ${result.confusion.length} cells for ${numClasses} classes`);
-  }
-  return { numClasses, counts: Float64Array.from(result.confusion) };
+  return confusionOf(result.confusion, result.classNames.length);
+}
+
+function sequenceJson(score: EvalSequenceScore, numClasses: number): EvalSequenceJson {
+  const confusion = confusionOf(score.confusion, numClasses);
+  return {
+    miou: round3OrNull(meanIoU(confusion)),
+    pixel_accuracy: round3OrNull(pixelAccuracy(confusion)),
+    flicker_rate: round3OrNull(flickerRate(score.flicker)),
+    steady_pixels: score.flicker.steadyPixels,
+    changed_pixels: score.flicker.changedPixels,
+  };
+}
+
+function distributionOf(values: readonly number[]): Distribution {
+  return { mean: round3OrNull(mean(values)), p50: round3OrNull(percentile(values, 50)), p95: round3OrNull(percentile(values, 95)) };
 }
 
 /** The per-frame rows in the app's log format (FrameLogRow), for summarizeLog. */
@@ -111,6 +154,14 @@ export function buildEvalJson(result: EvalPageResult, context: EvalRunContext): 
     miou: summary.miou,
     pixel_accuracy: summary.pixelAccuracy,
     mean_frame_miou: summary.meanFrameMiou,
+    flicker_rate: round3OrNull(flickerRate(result.stabilisation[result.stabilisation.headline].flicker)),
+    stabilise: {
+      headline: result.stabilisation.headline,
+      rule: result.stabilisation.rule,
+      scene_cuts: result.stabilisation.sceneCuts,
+      off: sequenceJson(result.stabilisation.off, result.classNames.length),
+      on: sequenceJson(result.stabilisation.on, result.classNames.length),
+    },
     per_class: summary.perClassIou ?? {},
     classes: [...result.classNames],
     void_id: result.voidId,
@@ -129,6 +180,7 @@ export function buildEvalJson(result: EvalPageResult, context: EvalRunContext): 
       preprocess: summary.stagesMs.preprocessMs,
       inference: summary.stagesMs.inferenceMs,
       postprocess: summary.stagesMs.postprocessMs,
+      stabilise: distributionOf(result.frames.map((f) => f.stabiliseMs)),
       model_load: round3(result.loadMs),
       warmup: round3(result.warmupMs),
     },
@@ -191,11 +243,30 @@ export function formatEvalText(summary: EvalSummaryJson, result: EvalPageResult)
   const seg = summary.timings_ms.segment;
   const inf = summary.timings_ms.inference;
   const threads = summary.backend === 'wasm' ? `, ${summary.threads} thread${summary.threads === 1 ? '' : 's'}` : '';
+  const stabilise = summary.stabilise;
+  const sequenceRow = (choice: StabiliseChoice): string[] => [
+    `${choice}${choice === stabilise.headline ? ' (headline)' : ''}`,
+    fixedOrDash(stabilise[choice].miou),
+    fixedOrDash(stabilise[choice].pixel_accuracy),
+    fixedOrDash(stabilise[choice].flicker_rate, 3),
+  ];
+  const stabiliseTable = formatTable(
+    ['stabilisation', 'mIoU %', 'pixel accuracy %', 'flicker rate %'],
+    [sequenceRow('off'), sequenceRow('on')],
+    ['left', 'right', 'right', 'right'],
+  );
   const lines = [
     table,
     '',
     `mIoU            ${fixedOrDash(summary.miou)} %  (mean over ${present} of ${result.classNames.length} classes present; absent classes left out)`,
     `pixel accuracy  ${fixedOrDash(summary.pixel_accuracy)} %`,
+    `flicker rate    ${fixedOrDash(summary.flicker_rate, 3)} %  (of ${groupThousands(stabilise[stabilise.headline].steady_pixels)} pixel pairs whose label keeps its class from one frame to the next, file-name order: predicted class changed)`,
+    `stabilisation   ${stabilise.headline} (--stabilise on|off chooses the headline; both below)`,
+    '',
+    stabiliseTable,
+    `on = ${stabilise.rule}`,
+    `     ${stabilise.scene_cuts} scene cut${stabilise.scene_cuts === 1 ? '' : 's'}; ${fixedOrDash(summary.timings_ms.stabilise.mean, 2)} ms mean, ${fixedOrDash(summary.timings_ms.stabilise.p95, 2)} ms p95 per class map`,
+    '',
     `frames          ${summary.frames}  (${groupThousands(scored)} scored pixels; void ${summary.void_id} skipped)`,
     `model           ${summary.model}${summary.contract ? '' : ' (no contract JSON: derived from the graph)'}`,
     `backend         ${summary.backend}${threads}${summary.backend !== summary.backend_requested ? ` (requested ${summary.backend_requested}: ${summary.backend_reason})` : ''}`,

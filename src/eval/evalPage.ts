@@ -1,6 +1,8 @@
 // The page behind `npm run eval` (eval.html): runs labelled frames through the app's own
 // SegmentationClient (same worker, preprocessing and backend choice as the app) and scores them with
-// the app's label decoding and confusion matrix, so the CLI's numbers are the app's numbers.
+// the app's label decoding and confusion matrix, so the CLI's numbers are the app's numbers. Each
+// class map is also run through the app's TemporalStabiliser, and both sequences are scored (mIoU and
+// flicker), so one run compares stabilisation off and on on the very same maps.
 // Driven from Node (cli/eval.ts): window.dashsegEval.run(config) → EvalPageOutcome.
 
 import { decodeLabelImage, LabelError, type DecodedLabel } from '../capture/labelDecoding.ts';
@@ -14,8 +16,10 @@ import {
   pixelAccuracy,
   type ConfusionMatrix,
 } from '../processing/confusion.ts';
+import { accumulateFlicker, createFlickerCounts, type FlickerCounts } from '../processing/flicker.ts';
 import { modelClassCount, type ModelContract } from '../processing/modelContract.ts';
 import { resizeNearestU8 } from '../processing/preprocess.ts';
+import { DEFAULT_STABILISER_OPTIONS, describeStabiliser, TemporalStabiliser } from '../processing/temporalStabiliser.ts';
 import {
   EVAL_PAGE_GLOBAL,
   EVAL_PROGRESS_FUNCTION,
@@ -27,6 +31,7 @@ import {
   type EvalPageFailure,
   type EvalPageOutcome,
   type EvalProgress,
+  type StabiliseChoice,
 } from './evalProtocol.ts';
 
 /** An error that already knows how the CLI should report it. */
@@ -144,6 +149,37 @@ async function renderOverlay(frame: WorstFrame, colors: readonly (readonly [numb
   return { file: frame.request.file, miou: frame.miou, pixelAccuracy: frame.pixelAccuracy, image, groundTruth, prediction };
 }
 
+/** One sequence of predictions being scored: its totals and its previous frame (label size). */
+interface SequenceScorer {
+  readonly confusion: ConfusionMatrix;
+  readonly flicker: FlickerCounts;
+  previous: Uint8Array | null;
+}
+
+/** Scores one frame of a sequence: its confusion matrix (also added to the totals) and its flicker. */
+function scoreFrame(
+  sequence: SequenceScorer,
+  prediction: Uint8Array,
+  label: DecodedLabel,
+  previousLabel: DecodedLabel | null,
+  voidId: number,
+  source: string,
+): ConfusionMatrix {
+  let frameConfusion: ConfusionMatrix;
+  try {
+    frameConfusion = accumulateConfusion(createConfusion(sequence.confusion.numClasses), prediction, label.ids, voidId);
+  } catch (err) {
+    throw new FrameFailure('prediction', `${source}: the model's output cannot be scored: ${(err as Error).message}`);
+  }
+  mergeConfusion(sequence.confusion, frameConfusion);
+  // Frames of another size than the one before them are not a continuation of it.
+  if (sequence.previous && previousLabel && previousLabel.width === label.width && previousLabel.height === label.height) {
+    accumulateFlicker(sequence.flicker, sequence.previous, prediction, previousLabel.ids, label.ids, voidId);
+  }
+  sequence.previous = prediction;
+  return frameConfusion;
+}
+
 function failure(stage: EvalPageFailure['stage'], err: unknown, file: string | null): EvalPageOutcome {
   let code = 'internal';
   if (err instanceof FrameFailure) code = err.code;
@@ -185,7 +221,15 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
     const numClasses = modelClassCount(contract);
     const voidId = contract.voidId;
     const classColors = contract.classes.filter((c) => !c.ignore).map((c) => c.color);
-    const total = createConfusion(numClasses);
+    // The same class maps, scored as the model gives them and through the app's stabiliser, in
+    // file-name order (the stabiliser needs them in sequence order).
+    const stabiliser = new TemporalStabiliser(DEFAULT_STABILISER_OPTIONS);
+    const sequences: Record<StabiliseChoice, SequenceScorer> = {
+      off: { confusion: createConfusion(numClasses), flicker: createFlickerCounts(), previous: null },
+      on: { confusion: createConfusion(numClasses), flicker: createFlickerCounts(), previous: null },
+    };
+    const headline = config.stabilise;
+    let previousLabel: DecodedLabel | null = null;
     const frames: EvalFrameResult[] = [];
     const worst: WorstFrame[] = [];
     const started = performance.now();
@@ -216,17 +260,19 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
         const ms = performance.now() - t0;
         // One frame at a time here, so none waits in the worker and none can be cleared.
         if (result.kind === 'skipped') throw new Error(`frame ${i} was skipped by the worker`);
-        let prediction = result.mask;
-        if (result.width !== label.width || result.height !== label.height) {
-          prediction = resizeNearestU8(result.mask, result.width, result.height, new Uint8Array(label.width * label.height), label.width, label.height);
-        }
-        let frameConfusion: ConfusionMatrix;
-        try {
-          frameConfusion = accumulateConfusion(createConfusion(numClasses), prediction, label.ids, voidId);
-        } catch (err) {
-          throw new FrameFailure('prediction', `${request.imageSource}: the model's output cannot be scored: ${(err as Error).message}`);
-        }
-        mergeConfusion(total, frameConfusion);
+        // Stabilised at the class map's size, as the app would; both then resized to the label.
+        const s0 = performance.now();
+        const stabilised = stabiliser.apply(result.mask, result.width, result.height);
+        const stabiliseMs = performance.now() - s0;
+        const toLabelSize = (map: Uint8Array): Uint8Array =>
+          resizeNearestU8(map, result.width, result.height, new Uint8Array(label.width * label.height), label.width, label.height);
+        const predictions: Record<StabiliseChoice, Uint8Array> = { off: toLabelSize(result.mask), on: toLabelSize(stabilised) };
+        // The model's own map first: ids it should not emit are reported against it.
+        const offConfusion = scoreFrame(sequences.off, predictions.off, label, previousLabel, voidId, request.imageSource);
+        const onConfusion = scoreFrame(sequences.on, predictions.on, label, previousLabel, voidId, request.imageSource);
+        previousLabel = label;
+        const frameConfusion = headline === 'on' ? onConfusion : offConfusion;
+        const prediction = predictions[headline];
         const miou = meanIoU(frameConfusion);
         const accuracy = pixelAccuracy(frameConfusion);
         frames.push({
@@ -237,6 +283,7 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
           preprocessMs: result.timings.preprocessMs,
           inferenceMs: result.timings.inferenceMs,
           postprocessMs: result.timings.postprocessMs,
+          stabiliseMs,
           maskWidth: result.width,
           maskHeight: result.height,
           labelWidth: label.width,
@@ -272,7 +319,14 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
         classColors,
         voidId,
         inputSize: { width: info.inputSize.width, height: info.inputSize.height },
-        confusion: Array.from(total.counts),
+        confusion: Array.from(sequences[headline].confusion.counts),
+        stabilisation: {
+          headline,
+          rule: describeStabiliser(stabiliser.options),
+          sceneCuts: stabiliser.sceneCuts,
+          off: { confusion: Array.from(sequences.off.confusion.counts), flicker: { ...sequences.off.flicker } },
+          on: { confusion: Array.from(sequences.on.confusion.counts), flicker: { ...sequences.on.flicker } },
+        },
         frames,
         overlays,
         loadMs: info.loadMs,

@@ -3,6 +3,7 @@
 
 import type { BackendRequest } from '../inference/backendChoice.ts';
 import type { InitStage } from '../../workers/segmentationProtocol.ts';
+import type { FlickerCounts } from '../processing/flicker.ts';
 
 /** Name of the global the eval page installs (window[EVAL_PAGE_GLOBAL].run(config)). */
 export const EVAL_PAGE_GLOBAL = 'dashsegEval';
@@ -28,7 +29,14 @@ export interface EvalPageConfig {
   readonly frames: readonly EvalFrameRequest[];
   /** How many of the worst frames (lowest per-frame mIoU) to render as PNG overlays; 0 = none. */
   readonly worstFrames: number;
+  /**
+   * Which sequence the headline figures, per-frame rows and worst frames are about: the model's
+   * class maps as they are ('off') or through the app's TemporalStabiliser ('on'). Both are scored.
+   */
+  readonly stabilise: StabiliseChoice;
 }
+
+export type StabiliseChoice = 'on' | 'off';
 
 export type EvalProgress =
   | { readonly kind: 'init'; readonly stage: InitStage; readonly loaded?: number; readonly total?: number }
@@ -46,6 +54,8 @@ export interface EvalFrameResult {
   readonly preprocessMs: number;
   readonly inferenceMs: number;
   readonly postprocessMs: number;
+  /** TemporalStabiliser.apply() on the class map (at the model's output size), on the page. */
+  readonly stabiliseMs: number;
   /** Model output size (the mask is resized to the label size when it differs). */
   readonly maskWidth: number;
   readonly maskHeight: number;
@@ -63,6 +73,24 @@ export interface EvalOverlay {
   readonly prediction: string;
 }
 
+/** One sequence of predictions (the model's maps, or stabilised) scored over all frames. */
+export interface EvalSequenceScore {
+  /** Row-major numClasses x numClasses pixel counts, rows = ground truth. */
+  readonly confusion: readonly number[];
+  /** Over consecutive frame pairs, at the label's size (src/processing/flicker.ts). */
+  readonly flicker: FlickerCounts;
+}
+
+/** Both sequences, computed from the same class maps in file-name order. */
+export interface EvalStabilisation {
+  readonly headline: StabiliseChoice;
+  /** The stabiliser's rule in words (describeStabiliser). */
+  readonly rule: string;
+  readonly sceneCuts: number;
+  readonly off: EvalSequenceScore;
+  readonly on: EvalSequenceScore;
+}
+
 export interface EvalPageResult {
   readonly backend: 'wasm' | 'webgpu';
   readonly threads: number;
@@ -74,8 +102,10 @@ export interface EvalPageResult {
   readonly classColors: readonly (readonly [number, number, number])[];
   readonly voidId: number;
   readonly inputSize: { readonly width: number; readonly height: number };
-  /** Row-major numClasses x numClasses pixel counts, rows = ground truth. */
+  /** Row-major numClasses x numClasses pixel counts, rows = ground truth (the headline sequence). */
   readonly confusion: readonly number[];
+  readonly stabilisation: EvalStabilisation;
+  /** Per frame, of the headline sequence. */
   readonly frames: readonly EvalFrameResult[];
   readonly overlays: readonly EvalOverlay[];
   readonly loadMs: number;

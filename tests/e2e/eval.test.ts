@@ -10,6 +10,7 @@ import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PROJECT_ROOT } from '../../tools/browser/build.ts';
 import { DEFAULT_MODEL_NAME } from '../../src/processing/shippedModels.ts';
+import { STABILISE_BY_DEFAULT } from '../../src/processing/temporalStabiliser.ts';
 import { labelPng } from '../helpers/labelPng.ts';
 
 const CAMVID = path.join(PROJECT_ROOT, 'samples', 'data', 'camvid-val');
@@ -72,6 +73,8 @@ describe('npm run eval', () => {
       per_class: Record<string, number | null>;
       confusion: number[][];
       frames: number;
+      flicker_rate: number;
+      stabilise: Record<'off' | 'on', { miou: number; flicker_rate: number; steady_pixels: number }> & { headline: 'on' | 'off' };
     };
     expect(summary.frames).toBe(5);
     expect(summary.model).toBe(`models/${DEFAULT_MODEL_NAME}.onnx`);
@@ -92,17 +95,36 @@ describe('npm run eval', () => {
     const files = readdirSync(LABELS).filter((f) => f.endsWith('.png')).sort().slice(0, 5);
     const rowSums = new Array<number>(MODEL_CLASSES.length).fill(0);
     let scored = 0;
+    // Flicker is counted over pixels whose label keeps its (non-void) class from a frame to the next.
+    let steady = 0;
+    let previous: PNG | null = null;
     for (const f of files) {
       const png = PNG.sync.read(readFileSync(path.join(LABELS, f)));
       for (let i = 0; i < png.width * png.height; i++) {
         const id = png.data[i * 4] as number;
+        if (previous && id !== CONTRACT.voidId && previous.data[i * 4] === id) steady++;
         if (id === CONTRACT.voidId) continue;
         scored++;
         rowSums[id] = (rowSums[id] as number) + 1;
       }
+      previous = png;
     }
     expect(summary.confusion.map((row) => row.reduce((a, b) => a + b, 0))).toEqual(rowSums);
     expect(summary.confusion.flat().reduce((a, b) => a + b, 0)).toBe(scored);
+
+    // Stabilisation off and on are both scored from the same class maps; the headline is the app's default.
+    const { stabilise } = summary;
+    expect(stabilise.headline).toBe(STABILISE_BY_DEFAULT ? 'on' : 'off');
+    expect(summary.miou).toBe(stabilise[stabilise.headline].miou);
+    expect(summary.flicker_rate).toBe(stabilise[stabilise.headline].flicker_rate);
+    for (const s of [stabilise.off, stabilise.on]) {
+      expect(s.miou).toBeGreaterThan(0);
+      expect(s.flicker_rate).toBeGreaterThanOrEqual(0);
+      expect(s.flicker_rate).toBeLessThanOrEqual(100);
+      expect(s.steady_pixels).toBe(steady);
+    }
+    expect(run.stdout).toMatch(/flicker rate\s+\d+\.\d{3} %/);
+    expect(run.stdout).toMatch(/\noff\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\d{3}\n/);
 
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('file,miou,pixel_accuracy,ms,preprocess_ms,inference_ms,postprocess_ms');

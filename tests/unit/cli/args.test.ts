@@ -3,6 +3,7 @@ import { formatUsage, parseArgs, type FlagSpecs } from '../../../cli/lib/args.ts
 import { UsageError } from '../../../cli/lib/errors.ts';
 import path from 'node:path';
 import { DEFAULT_MODEL, EVAL_USAGE, evalModelPath, parseEvalArgs } from '../../../cli/lib/evalOptions.ts';
+import { STABILISE_BY_DEFAULT } from '../../../src/processing/temporalStabiliser.ts';
 
 const SPECS = {
   images: { kind: 'string', metavar: 'DIR', required: true, description: 'images' },
@@ -77,6 +78,7 @@ describe('parseEvalArgs', () => {
       labels: 'l',
       model: DEFAULT_MODEL,
       backend: 'wasm',
+      stabilise: STABILISE_BY_DEFAULT ? 'on' : 'off',
       verbose: false,
     });
   });
@@ -84,9 +86,10 @@ describe('parseEvalArgs', () => {
   it('reads every option', () => {
     const flags = parseEvalArgs([
       '--images', 'i', '--labels', 'l', '--model', 'm.onnx', '--backend', 'webgpu',
-      '--json', 'o.json', '--csv', 'o.csv', '--report', 'o.html', '--limit', '5',
+      '--json', 'o.json', '--csv', 'o.csv', '--report', 'o.html', '--limit', '5', '--stabilise', 'off',
     ]);
-    expect(flags).toMatchObject({ model: 'm.onnx', backend: 'webgpu', json: 'o.json', csv: 'o.csv', report: 'o.html', limit: 5 });
+    expect(flags).toMatchObject({ model: 'm.onnx', backend: 'webgpu', json: 'o.json', csv: 'o.csv', report: 'o.html', limit: 5, stabilise: 'off' });
+    expect(() => parseEvalArgs(['--images', 'i', '--labels', 'l', '--stabilise', 'maybe'])).toThrow(UsageError);
   });
 
   it('returns null for --help and throws UsageError for unknown flags', () => {
@@ -95,6 +98,7 @@ describe('parseEvalArgs', () => {
     expect(() => parseEvalArgs(['--images', 'i'])).toThrow('--labels is required (DIR)');
     expect(EVAL_USAGE).toContain('--images DIR');
     expect(EVAL_USAGE).toContain('--backend wasm|webgpu');
+    expect(EVAL_USAGE).toContain('--stabilise on|off');
   });
 });
 

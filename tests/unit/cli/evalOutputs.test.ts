@@ -5,6 +5,9 @@ import type { EvalPageResult } from '../../../src/eval/evalProtocol.ts';
 
 // 3 classes. Rows = ground truth: class 0: 8 right, 2 as class 1; class 1: 5 right; class 2: absent.
 // IoU0 = 8/10 = 80 %, IoU1 = 5/7 = 71.43 %, IoU2 = null → mIoU 75.71 %, accuracy 13/15 = 86.67 %.
+// That is the stabilised sequence (the headline); unstabilised: class 0: 9 right, 1 as class 1 →
+// IoU0 = 9/10, IoU1 = 5/6 → mIoU 86.67 %, accuracy 14/15 = 93.33 %. Flicker: 4 of 20 steady pixel
+// pairs change class unstabilised (20 %), 1 of 20 stabilised (5 %).
 const RESULT: EvalPageResult = {
   backend: 'wasm',
   threads: 2,
@@ -16,9 +19,16 @@ const RESULT: EvalPageResult = {
   voidId: 3,
   inputSize: { width: 4, height: 3 },
   confusion: [8, 2, 0, 0, 5, 0, 0, 0, 0],
+  stabilisation: {
+    headline: 'on',
+    rule: 'new class after 2 frames',
+    sceneCuts: 0,
+    off: { confusion: [9, 1, 0, 0, 5, 0, 0, 0, 0], flicker: { steadyPixels: 20, changedPixels: 4 } },
+    on: { confusion: [8, 2, 0, 0, 5, 0, 0, 0, 0], flicker: { steadyPixels: 20, changedPixels: 1 } },
+  },
   frames: [
-    { file: 'a.png', miou: 70, pixelAccuracy: 80, ms: 50.12345, preprocessMs: 2, inferenceMs: 45, postprocessMs: 1, maskWidth: 4, maskHeight: 3, labelWidth: 4, labelHeight: 3 },
-    { file: 'b,c.png', miou: null, pixelAccuracy: null, ms: 60, preprocessMs: 3, inferenceMs: 55, postprocessMs: 1, maskWidth: 4, maskHeight: 3, labelWidth: 4, labelHeight: 3 },
+    { file: 'a.png', miou: 70, pixelAccuracy: 80, ms: 50.12345, preprocessMs: 2, inferenceMs: 45, postprocessMs: 1, stabiliseMs: 0.5, maskWidth: 4, maskHeight: 3, labelWidth: 4, labelHeight: 3 },
+    { file: 'b,c.png', miou: null, pixelAccuracy: null, ms: 60, preprocessMs: 3, inferenceMs: 55, postprocessMs: 1, stabiliseMs: 1.5, maskWidth: 4, maskHeight: 3, labelWidth: 4, labelHeight: 3 },
   ],
   overlays: [
     { file: 'a.png', miou: 70, pixelAccuracy: 80, image: 'data:image/png;base64,AAAA', groundTruth: 'data:image/png;base64,BBBB', prediction: 'data:image/png;base64,CCCC' },
@@ -65,6 +75,37 @@ describe('buildEvalJson', () => {
     expect(json.timings_ms.inference.p50).toBe(50);
   });
 
+  it('reports mIoU and flicker rate with stabilisation off and on, the headline from the one chosen', () => {
+    const json = buildEvalJson(RESULT, CONTEXT);
+    expect(json.flicker_rate).toBe(5);
+    expect(json.stabilise).toEqual({
+      headline: 'on',
+      rule: 'new class after 2 frames',
+      scene_cuts: 0,
+      off: { miou: 86.667, pixel_accuracy: 93.333, flicker_rate: 20, steady_pixels: 20, changed_pixels: 4 },
+      on: { miou: 75.714, pixel_accuracy: 86.667, flicker_rate: 5, steady_pixels: 20, changed_pixels: 1 },
+    });
+    expect(json.timings_ms.stabilise).toEqual({ mean: 1, p50: 1, p95: 1.45 });
+
+    const off: EvalPageResult = { ...RESULT, confusion: RESULT.stabilisation.off.confusion, stabilisation: { ...RESULT.stabilisation, headline: 'off' } };
+    const offJson = buildEvalJson(off, CONTEXT);
+    expect(offJson.flicker_rate).toBe(20);
+    expect(offJson.miou).toBe(86.667);
+    expect(offJson.stabilise.headline).toBe('off');
+  });
+
+  it('has no flicker rate when no pixel keeps its label between frames (one frame, or all void)', () => {
+    const none = { steadyPixels: 0, changedPixels: 0 };
+    const single: EvalPageResult = {
+      ...RESULT,
+      stabilisation: { ...RESULT.stabilisation, off: { ...RESULT.stabilisation.off, flicker: none }, on: { ...RESULT.stabilisation.on, flicker: none } },
+    };
+    const json = buildEvalJson(single, CONTEXT);
+    expect(json.flicker_rate).toBeNull();
+    expect(json.stabilise.off.flicker_rate).toBeNull();
+    expect(formatEvalText(json, single)).toContain('flicker rate    — %');
+  });
+
   it('serialises with the numeric rows on one line each', () => {
     const text = stringifyEvalJson(buildEvalJson(RESULT, CONTEXT));
     expect(text).toContain('"confusion": [\n    [8, 2, 0],\n    [0, 5, 0],\n    [0, 0, 0]\n  ]');
@@ -90,6 +131,11 @@ describe('formatEvalText', () => {
     expect(text).toContain('mIoU            75.71 %  (mean over 2 of 3 classes present');
     expect(text).toContain('pixel accuracy  86.67 %');
     expect(text).toContain('backend         wasm, 2 threads');
+    expect(text).toContain('flicker rate    5.000 %');
+    expect(text).toContain('stabilisation   on (--stabilise on|off chooses the headline; both below)');
+    expect(text).toContain('on = new class after 2 frames\n     0 scene cuts; 1.00 ms mean, 1.45 ms p95 per class map');
+    expect(text).toMatch(/off\s+86\.67\s+93\.33\s+20\.000\n/);
+    expect(text).toMatch(/on \(headline\)\s+75\.71\s+86\.67\s+5\.000/);
   });
 });
 
@@ -111,6 +157,8 @@ describe('renderEvalReport', () => {
     expect(html).toContain('data:image/png;base64,CCCC');
     expect(html).toContain('Worst 1 frame');
     expect(html).toContain('absent'); // Sky
+    expect(html).toContain('flicker rate <b>5.000 %</b>');
+    expect(html).toContain('off: mIoU 86.67 %, flicker rate 20.000 %; on: mIoU 75.71 %, flicker rate 5.000 %');
   });
 
   it('escapes text from files and models', () => {
