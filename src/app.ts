@@ -23,6 +23,7 @@ import type { SegmentationResult } from '../workers/segmentationProtocol.ts';
 import { MessageBoard, type AppErrorCode, type AppMessage } from './app/appMessages.ts';
 import type { DashsegAutomation, DashsegStats, ModelOnlyRate, ModelReload } from './app/automationApi.ts';
 import { measureModelOnlyRate } from './app/modelOnlyRate.ts';
+import { TemporalStabiliser } from './processing/temporalStabiliser.ts';
 import { exportSegmentedVideo, ExportError, type ExportedVideo, type ExportRequest } from './app/videoExporter.ts';
 
 /** Seconds the toolbar's Export video button records. */
@@ -40,6 +41,10 @@ export class DashsegApp {
   private source: FrameSource | null = null;
   private sourceEnded = false;
   private readonly log = new FrameLog();
+  /** Temporal stabilisation of the masks shown (see temporalStabiliser.ts), and its output buffer. */
+  private readonly stabiliser = new TemporalStabiliser();
+  private stabilise = true;
+  private stabilised = new Uint8Array(0);
   /** Mask on screen (null without WebGL). */
   private presenter: MaskPresenter<ShownExtra> | null = null;
   private options: AppOptions;
@@ -77,6 +82,10 @@ export class DashsegApp {
         this.updatePalette();
       },
       onSynced: (synced) => this.setSynced(synced),
+      onStabilise: (on) => {
+        this.stabilise = on;
+        this.stabiliser.reset();
+      },
       onRecord: () => this.toggleRecording(),
       onDownloadCsv: () => downloadText(this.log.csv(), `dashseg-log-${stamp()}.csv`, 'text/csv'),
       onDownloadJson: () => downloadText(this.log.json(this.summaryContext()), `dashseg-log-${stamp()}.json`, 'application/json'),
@@ -98,6 +107,8 @@ export class DashsegApp {
       this.fail(err instanceof UrlOptionsError ? 'bad-url-option' : 'startup', (err as Error).message);
     }
     this.shell.syncedToggle.checked = this.options.synced;
+    this.stabilise = this.options.stabilise;
+    this.shell.stabiliseToggle.checked = this.options.stabilise;
   }
 
   private static modelFromSearch(search: string): string {
@@ -194,6 +205,7 @@ export class DashsegApp {
       this.stats = null;
       this.contract = null;
       this.presenter?.reset();
+      this.stabiliser.reset();
       await oldClient?.dispose();
       this.options = {
         ...this.options,
@@ -286,6 +298,7 @@ export class DashsegApp {
     this.sourceEnded = false;
     this.stats?.resetAccuracy();
     this.pipeline?.setSource(next);
+    this.stabiliser.reset(); // a new picture: no history
     // A source that starts cleanly ends the message of an earlier one (a missing file, a denied
     // camera); what still holds (a bad URL option, no WebGL, no model) stays. The history keeps both.
     if (this.messages.sourceStarted(this.client === null)) this.shell.clearMessage();
@@ -300,10 +313,13 @@ export class DashsegApp {
     this.pipeline.offer(frame);
   }
 
-  private onResult(frame: CapturedFrame, work: SegmentedFrame): void {
+  private onResult(frame: CapturedFrame, raw: SegmentedFrame): void {
     const stats = this.stats;
+    const rawResult = raw.result;
+    this.noteInputPath(rawResult.inputPath);
+    // What is shown, scored and logged is the stabilised mask; the raw buffer goes back to the worker.
+    const work = this.stabilise ? { ...raw, result: { ...rawResult, mask: this.stabilisedMask(rawResult) } } : raw;
     const { result } = work;
-    this.noteInputPath(result.inputPath);
     let score: ShownExtra['score'] = null;
     if (stats) {
       if (work.groundTruthError) {
@@ -325,8 +341,14 @@ export class DashsegApp {
       stats.recordStage('uploadMs', uploadMs);
     }
     // The mask buffer goes back to the worker with the next frame (no per-frame allocation).
-    this.pipeline?.recycle(result.mask);
+    this.pipeline?.recycle(rawResult.mask);
     frame.done?.();
+  }
+
+  private stabilisedMask(result: SegmentationResult): Uint8Array {
+    const n = result.width * result.height;
+    if (this.stabilised.length !== n) this.stabilised = new Uint8Array(n);
+    return this.stabiliser.apply(result.mask, result.width, result.height, this.stabilised);
   }
 
   /**

@@ -17,6 +17,7 @@ export interface ShellCallbacks {
   onDownloadCsv(): void;
   onDownloadJson(): void;
   onExportVideo(): void;
+  onStabilise(stabilise: boolean): void;
   onModel(url: string): void;
 }
 
@@ -37,6 +38,7 @@ export class AppShell {
   readonly recordInfo: HTMLSpanElement;
   private readonly legend: HTMLDivElement;
   readonly syncedToggle: HTMLInputElement;
+  readonly stabiliseToggle: HTMLInputElement;
 
   constructor(root: HTMLElement, private readonly cb: ShellCallbacks, models: readonly { label: string; url: string }[] = [], currentModel = '') {
     const fileInput = el('input', { type: 'file', accept: 'video/*', hidden: true });
@@ -107,10 +109,13 @@ export class AppShell {
     dim.addEventListener('change', () => cb.onDimOthers(dim.checked));
     this.syncedToggle = el('input', { type: 'checkbox', id: 'synced' });
     this.syncedToggle.addEventListener('change', () => cb.onSynced(this.syncedToggle.checked));
+    this.stabiliseToggle = el('input', { type: 'checkbox', id: 'stabilise' });
+    this.stabiliseToggle.addEventListener('change', () => cb.onStabilise(this.stabiliseToggle.checked));
     const controls = el('div', { className: 'controls' }, [
       el('label', {}, ['Mask opacity ', opacity]),
       el('label', {}, [dim, ' dim other classes']),
       el('label', { title: 'Draw each mask on the exact frame it was computed from' }, [this.syncedToggle, ' synced mask']),
+      el('label', { title: 'A pixel changes class only when the change holds for 2 frames or fills its neighbourhood (less flicker)' }, [this.stabiliseToggle, ' stabilise']),
     ]);
     const side = el('aside', { className: 'side' }, [this.hud, this.legend, controls]);
     root.replaceChildren(toolbar, this.banner, el('main', { className: 'layout' }, [stage, side]));

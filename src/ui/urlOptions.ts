@@ -12,6 +12,8 @@ export const MODEL_CHOICES: readonly { readonly label: string; readonly url: str
   label: m.label,
   url: shippedModelUrl(m.name),
 }));
+import { STABILISE_BY_DEFAULT } from '../processing/temporalStabiliser.ts';
+
 export const DEFAULT_VIDEO_URL = '/samples/solidWhiteRight.mp4';
 
 export interface AppOptions {
@@ -24,6 +26,8 @@ export interface AppOptions {
   readonly model: string;
   readonly backend: BackendRequest;
   readonly synced: boolean;
+  /** Temporal stabilisation of the masks (default: STABILISE_BY_DEFAULT). */
+  readonly stabilise: boolean;
   readonly pace: SequencePace;
   /** Frames of a labelled sequence to play (default all). */
   readonly limit: number | null;
@@ -31,7 +35,7 @@ export interface AppOptions {
   readonly record: boolean;
 }
 
-const KEYS = ['src', 'seq', 'camera', 'model', 'backend', 'synced', 'pace', 'limit', 'record'] as const;
+const KEYS = ['src', 'seq', 'camera', 'model', 'backend', 'synced', 'stabilise', 'pace', 'limit', 'record'] as const;
 
 export class UrlOptionsError extends Error {
   constructor(message: string) {
@@ -76,6 +80,7 @@ export function parseAppOptions(search: string): AppOptions {
     model: params.get('model') ?? DEFAULT_MODEL_URL,
     backend: backend as BackendRequest,
     synced: flag(params.get('synced'), 'synced'),
+    stabilise: params.has('stabilise') ? flag(params.get('stabilise'), 'stabilise') : STABILISE_BY_DEFAULT,
     pace,
     limit,
     record: flag(params.get('record'), 'record'),

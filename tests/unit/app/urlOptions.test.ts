@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { STABILISE_BY_DEFAULT } from '../../../src/processing/temporalStabiliser.ts';
 import { contractUrlFor, parseAppOptions, DEFAULT_MODEL_URL } from '../../../src/ui/urlOptions.ts';
 
 describe('parseAppOptions', () => {
   it('defaults to the sample clip, the shipped model and auto backend', () => {
-    expect(parseAppOptions('')).toMatchObject({ src: null, seq: null, camera: false, model: DEFAULT_MODEL_URL, backend: 'auto', synced: false, pace: 'realtime', limit: null });
+    expect(parseAppOptions('')).toMatchObject({ src: null, seq: null, camera: false, model: DEFAULT_MODEL_URL, backend: 'auto', synced: false, stabilise: STABILISE_BY_DEFAULT, pace: 'realtime', limit: null });
+    expect(parseAppOptions('?stabilise=0').stabilise).toBe(false);
+    expect(parseAppOptions('?stabilise=1').stabilise).toBe(true);
   });
 
   it('reads every option', () => {
@@ -16,6 +19,7 @@ describe('parseAppOptions', () => {
     expect(() => parseAppOptions('?backend=cuda')).toThrow(/backend=cuda/);
     expect(() => parseAppOptions('?limit=0')).toThrow(/positive integer/);
     expect(() => parseAppOptions('?synced=maybe')).toThrow(/synced=maybe/);
+    expect(() => parseAppOptions('?stabilise=2')).toThrow(/stabilise=2/);
     expect(() => parseAppOptions('?src=/a.mp4&camera=1')).toThrow(/choose one source/);
   });
 
