@@ -5,6 +5,7 @@
 // disk by playwright's route(). Then Node prints the table and writes --json/--csv/--report.
 
 import path from 'node:path';
+import type { UpsampleMode } from '../src/processing/maskPostprocess.ts';
 import {
   EVAL_PAGE_GLOBAL,
   EVAL_PROGRESS_FUNCTION,
@@ -50,6 +51,7 @@ async function runInBrowser(
   backend: 'wasm' | 'webgpu',
   worstFrames: number,
   stabilise: StabiliseChoice,
+  upsample: UpsampleMode,
   control: BrowserRunControl,
   verbose: boolean,
 ): Promise<PageRun> {
@@ -133,6 +135,7 @@ async function runInBrowser(
     frames: requests,
     worstFrames,
     stabilise,
+    upsample,
   };
   let outcome: EvalPageOutcome;
   try {
@@ -179,7 +182,7 @@ async function main(): Promise<number> {
   const guard = new InterruptGuard('eval', progress);
   guard.listen();
   const control: BrowserRunControl = { progress, cleanups: guard.cleanups, checkInterrupted: guard.checkInterrupted };
-  const run = await guard.run(() => runInBrowser(pairing.frames, model, flags.backend, flags.report ? REPORT_WORST_FRAMES : 0, flags.stabilise, control, flags.verbose));
+  const run = await guard.run(() => runInBrowser(pairing.frames, model, flags.backend, flags.report ? REPORT_WORST_FRAMES : 0, flags.stabilise, flags.upsample, control, flags.verbose));
   if (run === null) return INTERRUPTED_EXIT_CODE;
 
   const { outcome } = run;

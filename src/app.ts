@@ -20,10 +20,10 @@ import { buildLegend, buildPalette, PALETTE_SIZE } from './processing/palette.ts
 import { GROUP_IDS, type GroupId, type ModelContract } from './processing/modelContract.ts';
 import { resizeNearestU8 } from './processing/preprocess.ts';
 import type { SegmentationResult } from '../workers/segmentationProtocol.ts';
+import type { MaskPostprocessSettings } from './processing/maskPostprocess.ts';
 import { MessageBoard, type AppErrorCode, type AppMessage } from './app/appMessages.ts';
 import type { DashsegAutomation, DashsegStats, ModelOnlyRate, ModelReload } from './app/automationApi.ts';
 import { measureModelOnlyRate } from './app/modelOnlyRate.ts';
-import { TemporalStabiliser } from './processing/temporalStabiliser.ts';
 import { exportSegmentedVideo, ExportError, type ExportedVideo, type ExportRequest } from './app/videoExporter.ts';
 
 /** Seconds the toolbar's Export video button records. */
@@ -41,10 +41,8 @@ export class DashsegApp {
   private source: FrameSource | null = null;
   private sourceEnded = false;
   private readonly log = new FrameLog();
-  /** Temporal stabilisation of the masks shown (see temporalStabiliser.ts), and its output buffer. */
-  private readonly stabiliser = new TemporalStabiliser();
-  private stabilise = true;
-  private stabilised = new Uint8Array(0);
+  /** How the worker makes the mask shown from the model's class map (stabilisation, upsampling). */
+  private postprocess: MaskPostprocessSettings;
   /** Mask on screen (null without WebGL). */
   private presenter: MaskPresenter<ShownExtra> | null = null;
   private options: AppOptions;
@@ -82,10 +80,8 @@ export class DashsegApp {
         this.updatePalette();
       },
       onSynced: (synced) => this.setSynced(synced),
-      onStabilise: (on) => {
-        this.stabilise = on;
-        this.stabiliser.reset();
-      },
+      onStabilise: (stabilise) => this.setPostprocess({ ...this.postprocess, stabilise }),
+      onGuidedEdges: (guided) => this.setPostprocess({ ...this.postprocess, upsample: guided ? 'guided' : 'nearest' }),
       onRecord: () => this.toggleRecording(),
       onDownloadCsv: () => downloadText(this.log.csv(), `dashseg-log-${stamp()}.csv`, 'text/csv'),
       onDownloadJson: () => downloadText(this.log.json(this.summaryContext()), `dashseg-log-${stamp()}.json`, 'application/json'),
@@ -107,8 +103,9 @@ export class DashsegApp {
       this.fail(err instanceof UrlOptionsError ? 'bad-url-option' : 'startup', (err as Error).message);
     }
     this.shell.syncedToggle.checked = this.options.synced;
-    this.stabilise = this.options.stabilise;
+    this.postprocess = { stabilise: this.options.stabilise, upsample: this.options.upsample };
     this.shell.stabiliseToggle.checked = this.options.stabilise;
+    this.shell.guidedEdgesToggle.checked = this.options.upsample === 'guided';
   }
 
   private static modelFromSearch(search: string): string {
@@ -159,6 +156,7 @@ export class DashsegApp {
           ortBaseUrl: '/ort/',
           ...(this.wasmThreads !== undefined ? { wasmThreads: this.wasmThreads } : {}),
           ...(this.spinWait ? { spinWait: true } : {}),
+          postprocess: this.postprocess,
         },
         {
           onProgress: (p) => {
@@ -205,7 +203,6 @@ export class DashsegApp {
       this.stats = null;
       this.contract = null;
       this.presenter?.reset();
-      this.stabiliser.reset();
       await oldClient?.dispose();
       this.options = {
         ...this.options,
@@ -214,6 +211,11 @@ export class DashsegApp {
       };
       if (change.threads !== undefined) this.wasmThreads = change.threads ?? undefined;
       if (change.spinWait !== undefined) this.spinWait = change.spinWait;
+      if (change.postprocess !== undefined) {
+        this.postprocess = change.postprocess;
+        this.shell.stabiliseToggle.checked = change.postprocess.stabilise;
+        this.shell.guidedEdgesToggle.checked = change.postprocess.upsample === 'guided';
+      }
       await this.loadModel();
     });
     this.reloading = next.catch(() => undefined);
@@ -298,7 +300,7 @@ export class DashsegApp {
     this.sourceEnded = false;
     this.stats?.resetAccuracy();
     this.pipeline?.setSource(next);
-    this.stabiliser.reset(); // a new picture: no history
+    this.client?.resetHistory(); // a new picture: no stabiliser history
     // A source that starts cleanly ends the message of an earlier one (a missing file, a denied
     // camera); what still holds (a bad URL option, no WebGL, no model) stays. The history keeps both.
     if (this.messages.sourceStarted(this.client === null)) this.shell.clearMessage();
@@ -317,8 +319,8 @@ export class DashsegApp {
     const stats = this.stats;
     const rawResult = raw.result;
     this.noteInputPath(rawResult.inputPath);
-    // What is shown, scored and logged is the stabilised mask; the raw buffer goes back to the worker.
-    const work = this.stabilise ? { ...raw, result: { ...rawResult, mask: this.stabilisedMask(rawResult) } } : raw;
+    // What is shown, scored and logged is the worker's postprocessed mask (stabilised, upsampled).
+    const work = raw;
     const { result } = work;
     let score: ShownExtra['score'] = null;
     if (stats) {
@@ -338,17 +340,13 @@ export class DashsegApp {
       stats.recordStage('preprocessMs', result.timings.preprocessMs);
       stats.recordStage('inferenceMs', result.timings.inferenceMs);
       stats.recordStage('postprocessMs', result.timings.postprocessMs);
+      stats.recordStage('stabiliseMs', result.timings.stabiliseMs);
+      stats.recordStage('upsampleMs', result.timings.upsampleMs);
       stats.recordStage('uploadMs', uploadMs);
     }
     // The mask buffer goes back to the worker with the next frame (no per-frame allocation).
     this.pipeline?.recycle(rawResult.mask);
     frame.done?.();
-  }
-
-  private stabilisedMask(result: SegmentationResult): Uint8Array {
-    const n = result.width * result.height;
-    if (this.stabilised.length !== n) this.stabilised = new Uint8Array(n);
-    return this.stabiliser.apply(result.mask, result.width, result.height, this.stabilised);
   }
 
   /**
@@ -427,6 +425,11 @@ export class DashsegApp {
     if (!this.contract) return;
     buildPalette(this.contract, { visibleGroups: this.visibleGroups, dimOthers: this.dimOthers }, this.palette);
     this.renderer?.setPalette(this.palette);
+  }
+
+  private setPostprocess(settings: MaskPostprocessSettings): void {
+    this.postprocess = settings;
+    this.client?.configure(settings);
   }
 
   private setSynced(synced: boolean): void {

@@ -23,6 +23,15 @@ import { classNames, findOutput, inputSize, type ModelContract } from '../src/pr
 import { argmaxChannels, letterboxRect, rgbaToNchwFloat, APP_RESIZE_MODE } from '../src/processing/preprocess.ts';
 import { FramePlanesScratch, framePlanesOf, framePlanesToNchwFloat, isFusedFormat } from '../src/processing/framePlanesToTensor.ts';
 import type { InputPath } from './segmentationProtocol.ts';
+import { DEFAULT_MASK_POSTPROCESS, MASK_VARIANT_NAMES, MaskPostprocessor, variantName, type MaskPostprocessSettings, type MaskVariantName, type ShownMask } from '../src/processing/maskPostprocess.ts';
+import type { GuideImage } from '../src/processing/guidedUpsample.ts';
+
+/** Stabilisation and upsampling of each class map (see maskPostprocess.ts); history kept between frames. */
+let postprocessor = new MaskPostprocessor();
+/** Return every combination of the settings with each mask (init option maskVariants). */
+let maskVariants = false;
+/** The model's class map of the running frame (kept in the worker; what is sent is the postprocessed mask). */
+let modelMap = new Uint8Array(0);
 
 /** The fused path's copy of a frame's planes and its resampling tables, kept between frames. */
 let framePixels = new Uint8Array(0);
@@ -53,6 +62,8 @@ interface Loaded {
   readonly outputKind: 'classmap' | 'logits';
   /** The WebGPU device the session runs on (created here from the probed adapter); null on WASM. */
   readonly device: GpuDeviceLike | null;
+  /** The input tensor read as a picture, to guide the upsampling. */
+  readonly guide: GuideImage;
 }
 
 let loaded: Loaded | null = null;
@@ -206,10 +217,19 @@ async function init(
   if (!context) throw new SegmentationError('session-failed', 'OffscreenCanvas 2d context unavailable in this worker');
   const inputData = new Float32Array(3 * height * width);
   const inputTensor = new ort.Tensor('float32', inputData, [1, 3, height, width]);
+  const norm = contract.input;
+  const guide: GuideImage = {
+    planes: inputData,
+    width,
+    height,
+    scale: [norm.std[0] * norm.scale, norm.std[1] * norm.scale, norm.std[2] * norm.scale],
+  };
   loaded = {
     ort, session, contract, backend: decision.backend, canvas, context, inputData, inputTensor,
-    outputName: output.name, outputKind: output.kind, device: webgpu?.device ?? null,
+    outputName: output.name, outputKind: output.kind, device: webgpu?.device ?? null, guide,
   };
+  postprocessor = new MaskPostprocessor(options.postprocess ?? DEFAULT_MASK_POSTPROCESS);
+  maskVariants = options.maskVariants ?? false;
   const loadMs = performance.now() - started;
 
   progress({ stage: 'warm-up' });
@@ -232,11 +252,13 @@ async function init(
     classes: classNames(contract),
     loadMs,
     warmupMs: performance.now() - warmStart,
+    postprocess: { stabiliser: postprocessor.stabiliserOptions, upsample: postprocessor.upsampleOptions },
   };
 }
 
-function toMask(data: ArrayLike<number | bigint>, length: number, recycled: Uint8Array | undefined): Uint8Array {
-  const mask = recycled && recycled.length === length ? recycled : new Uint8Array(length);
+function toMask(data: ArrayLike<number | bigint>, length: number): Uint8Array {
+  if (modelMap.length !== length) modelMap = new Uint8Array(length);
+  const mask = modelMap;
   if (data instanceof Uint8Array) {
     mask.set(data.subarray(0, length));
   } else if (data instanceof BigInt64Array) {
@@ -344,25 +366,45 @@ async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recy
       if (l.outputKind === 'classmap') {
         maskH = tensor.dims[tensor.dims.length - 2] as number;
         maskW = tensor.dims[tensor.dims.length - 1] as number;
-        mask = toMask(data, maskW * maskH, recycled);
+        mask = toMask(data, maskW * maskH);
       } else {
         const [, c, h, w] = tensor.dims as [number, number, number, number];
         maskH = h;
         maskW = w;
-        mask = recycled && recycled.length === h * w ? recycled : new Uint8Array(h * w);
+        if (modelMap.length !== h * w) modelMap = new Uint8Array(h * w);
+        mask = modelMap;
         argmaxChannels(data as Float32Array, c, h, w, mask);
       }
       const t3 = performance.now();
+      // The class map as the user sees it: stabilised, upsampled (guided by this frame's input tensor).
+      const variants = maskVariants ? postprocessor.variants(mask, maskW, maskH, l.guide) : null;
+      const shown = variants
+        ? { ...variants[variantName(postprocessor.settings)], stabiliseMs: variants.stabiliseMs, upsampleMs: variants.upsampleMs }
+        : postprocessor.process(mask, maskW, maskH, l.guide, recycled);
+      const t4 = performance.now();
       const result: SegmentationResult = {
         kind: 'mask',
-        mask,
-        width: maskW,
-        height: maskH,
+        mask: shown.mask,
+        width: shown.width,
+        height: shown.height,
+        modelMapSize: { width: maskW, height: maskH },
+        postprocess: postprocessor.settings,
+        sceneCuts: postprocessor.sceneCuts,
+        ...(variants ? { variants: Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, variants[name]])) as Record<MaskVariantName, ShownMask> } : {}),
         timestamp,
         inputPath,
-        timings: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2, workerMs: t3 - t0 },
+        timings: {
+          preprocessMs: t1 - t0,
+          inferenceMs: t2 - t1,
+          postprocessMs: t3 - t2,
+          stabiliseMs: shown.stabiliseMs,
+          upsampleMs: shown.upsampleMs,
+          workerMs: t4 - t0,
+        },
       };
-      return Comlink.transfer(result, [mask.buffer]);
+      const buffers = new Set<ArrayBuffer>([shown.mask.buffer as ArrayBuffer]);
+      if (variants) for (const name of MASK_VARIANT_NAMES) buffers.add(variants[name].mask.buffer as ArrayBuffer);
+      return Comlink.transfer(result, [...buffers]);
     } finally {
       tensor.dispose();
     }
@@ -386,5 +428,13 @@ async function disposeLoaded(): Promise<void> {
   }
 }
 
-const api: SegmentationWorkerApi = { init, segment, clearWaiting, dispose: disposeLoaded };
+async function configure(settings: MaskPostprocessSettings): Promise<void> {
+  postprocessor.configure(settings);
+}
+
+async function resetHistory(): Promise<void> {
+  postprocessor.reset();
+}
+
+const api: SegmentationWorkerApi = { init, segment, clearWaiting, configure, resetHistory, dispose: disposeLoaded };
 Comlink.expose(api);

@@ -2,6 +2,9 @@
 
 import type { Backend, BackendRequest } from '../src/inference/backendChoice.ts';
 import type { ModelContract } from '../src/processing/modelContract.ts';
+import type { MaskPostprocessSettings, MaskVariantName, ShownMask } from '../src/processing/maskPostprocess.ts';
+import type { TemporalStabiliserOptions } from '../src/processing/temporalStabiliser.ts';
+import type { GuidedUpsampleOptions } from '../src/processing/guidedUpsample.ts';
 
 export interface SegmentationInitOptions {
   /** URL of the .onnx file. */
@@ -17,6 +20,10 @@ export interface SegmentationInitOptions {
   readonly wasmThreads?: number;
   /** Let ORT's thread pool spin-wait between runs (its default); off unless benchmarking it. */
   readonly spinWait?: boolean;
+  /** How class maps become the masks shown (stabilisation, upsampling); DEFAULT_MASK_POSTPROCESS when absent. */
+  readonly postprocess?: MaskPostprocessSettings;
+  /** Also return every combination of the postprocessing settings with each mask (`npm run eval`). */
+  readonly maskVariants?: boolean;
 }
 
 export type InitStage = 'probe-adapter' | 'load-runtime' | 'download-model' | 'create-session' | 'warm-up';
@@ -40,22 +47,40 @@ export interface SegmentationInitResult {
   readonly classes: readonly string[];
   readonly loadMs: number;
   readonly warmupMs: number;
+  /** The rules the worker's postprocessing follows (the settings only turn them on or off). */
+  readonly postprocess: { readonly stabiliser: TemporalStabiliserOptions; readonly upsample: GuidedUpsampleOptions };
 }
 
 export interface SegmentationTimings {
   readonly preprocessMs: number;
   readonly inferenceMs: number;
   readonly postprocessMs: number;
+  /** Temporal stabilisation of the class map (0 when off). */
+  readonly stabiliseMs: number;
+  /** Upsampling to the input size (0 for NEAREST: the renderer scales the map). */
+  readonly upsampleMs: number;
   /** From segment() entry to return, inside the worker. */
   readonly workerMs: number;
 }
 
 export interface SegmentationResult {
   readonly kind: 'mask';
-  /** Class id per pixel, row-major, width x height (the model's output resolution). */
+  /**
+   * The mask to show: class id per pixel, row-major, width x height, after the worker's
+   * postprocessing (MaskPostprocessSettings): the model's output resolution with NEAREST upsampling,
+   * the model's input resolution with guided upsampling.
+   */
   readonly mask: Uint8Array;
   readonly width: number;
   readonly height: number;
+  /** The size of the model's own class map. */
+  readonly modelMapSize: { readonly width: number; readonly height: number };
+  /** The settings the mask was made with. */
+  readonly postprocess: MaskPostprocessSettings;
+  /** Every combination of the settings, when the worker was started with maskVariants. */
+  readonly variants?: Readonly<Record<MaskVariantName, ShownMask>>;
+  /** Class maps the stabiliser took as scene cuts since the worker started. */
+  readonly sceneCuts: number;
   /** Echo of the caller's timestamp, to match the result with its frame. */
   readonly timestamp: number;
   /** How the frame became the input tensor (see InputPath). */
@@ -101,5 +126,9 @@ export interface SegmentationWorkerApi {
   segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationOutcome>;
   /** Clears the frame waiting in the worker, if any: its segment() resolves 'skipped'. */
   clearWaiting(): Promise<void>;
+  /** New postprocessing settings, for the frames that start after this. */
+  configure(settings: MaskPostprocessSettings): Promise<void>;
+  /** Drops the stabiliser's history (a new source, a seek): the next mask is the model's as it is. */
+  resetHistory(): Promise<void>;
   dispose(): Promise<void>;
 }

@@ -18,7 +18,7 @@ export const BENCH_FLAGS = {
     kind: 'string',
     metavar: 'PATH|NAME|default',
     default: DEFAULT_MODEL_SPEC,
-    description: `ONNX model with one NCHW float input (its contract PATH.json is optional), or the toolbar's name of a shipped model (${MODEL_ROLES.join(', ')}); append :spin to let ORT's WASM thread pool spin-wait between runs (its default; the app turns it off)`,
+    description: `ONNX model with one NCHW float input (its contract PATH.json is optional), or the toolbar's name of a shipped model (${MODEL_ROLES.join(', ')}); append :spin to let ORT's WASM thread pool spin-wait between runs (its default; the app turns it off), :plain to turn the worker's mask stabilisation and guided upsampling off (NEAREST, as the model gives it)`,
   },
   compare: { kind: 'string', metavar: 'A B', description: 'benchmark two models (PATH|NAME|default each), alternating rounds' },
   backend: { kind: 'enum', values: ['wasm', 'webgpu'] as const, default: 'wasm', description: 'onnxruntime-web backend' },
@@ -52,7 +52,8 @@ export const BENCH_USAGE = formatUsage(
     'so machine noise hits both; the ratio B/A is printed.\n' +
     'Examples: npm run bench -- --seconds 15\n' +
     '          npm run bench -- --compare default models/other.onnx --rounds 3 --json bench.json\n' +
-    '          npm run bench -- --compare default default:spin --threads 2',
+    '          npm run bench -- --compare default default:spin --threads 2\n' +
+    '          npm run bench -- --compare default default:plain   (what stabilisation + guided edges cost)',
 );
 
 export interface InputSize {

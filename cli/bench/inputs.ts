@@ -1,6 +1,7 @@
 // Which files the bench serves: the models (with --size applied) and the video, checked on disk
 // before the browser starts, and the URLs the page loads them from.
 
+import { DEFAULT_MASK_POSTPROCESS, type MaskPostprocessSettings } from '../../src/processing/maskPostprocess.ts';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { routedUrlPath } from '../../tools/browser/routeFiles.ts';
@@ -37,10 +38,15 @@ export interface BenchModel {
   readonly routed: ReadonlyMap<string, string>;
   /** ORT's WASM thread pool spin-waits between runs (its default; spec suffix ":spin"); off in the app. */
   readonly spinWait: boolean;
+  /** How the worker makes masks from class maps: the app's defaults, or both off with spec suffix ":plain". */
+  readonly postprocess: MaskPostprocessSettings;
 }
 
 /** The spec suffix that turns ORT's thread-pool spin-waiting on for that model (e.g. `default:spin`). */
 export const SPIN_SUFFIX = ':spin';
+/** The spec suffix that turns the worker's stabilisation and guided upsampling off (e.g. `default:plain`). */
+export const PLAIN_SUFFIX = ':plain';
+const PLAIN_POSTPROCESS: MaskPostprocessSettings = { stabilise: false, upsample: 'nearest' };
 
 /** `dir/name.onnx` → `dir/name-<H>x<W>.onnx` (the naming of exports at another input size). */
 export function sizedModelPath(onnx: string, size: InputSize): string {
@@ -53,10 +59,22 @@ export function sizedModelPath(onnx: string, size: InputSize): string {
  * in the routed URLs. The shipped model is served from dist/ (/models/...); everything else by route().
  */
 export function resolveBenchModel(given: string, size: InputSize | null, index: number, ctx: PathContext): BenchModel {
-  const spinWait = given.endsWith(SPIN_SUFFIX);
-  const spec = spinWait ? given.slice(0, -SPIN_SUFFIX.length) : given;
+  // Suffixes, in any order at the end: ":spin", ":plain".
+  let spec = given;
+  let spinWait = false;
+  let plain = false;
+  for (;;) {
+    if (spec.endsWith(SPIN_SUFFIX) && !spinWait) {
+      spinWait = true;
+      spec = spec.slice(0, -SPIN_SUFFIX.length);
+    } else if (spec.endsWith(PLAIN_SUFFIX) && !plain) {
+      plain = true;
+      spec = spec.slice(0, -PLAIN_SUFFIX.length);
+    } else break;
+  }
   const resolved = resolveModelSpec(spec, size, index, ctx);
-  return spinWait ? { ...resolved, name: `${resolved.name}${SPIN_SUFFIX}`, spinWait } : resolved;
+  const suffix = `${plain ? PLAIN_SUFFIX : ''}${spinWait ? SPIN_SUFFIX : ''}`;
+  return { ...resolved, name: `${resolved.name}${suffix}`, spinWait, postprocess: plain ? PLAIN_POSTPROCESS : DEFAULT_MASK_POSTPROCESS };
 }
 
 function resolveModelSpec(spec: string, size: InputSize | null, index: number, ctx: PathContext): BenchModel {
@@ -83,14 +101,14 @@ function resolveModelSpec(spec: string, size: InputSize | null, index: number, c
   }
   const name = size ? `${spec} @${size.height}x${size.width}` : spec;
   if ((isDefault || role) && !size) {
-    return { spec, name, files, url: `/${role ? shippedModelFile(role.name) : DEFAULT_MODEL_FILE}`, routed: new Map(), spinWait: false };
+    return { spec, name, files, url: `/${role ? shippedModelFile(role.name) : DEFAULT_MODEL_FILE}`, routed: new Map(), spinWait: false, postprocess: DEFAULT_MASK_POSTPROCESS };
   }
   const routed = new Map<string, string>();
   const key = `model/${index}/${path.basename(files.onnx)}`;
   routed.set(key, files.onnx);
   // Without a contract the key is not served: the page's request answers 404 and the worker derives one.
   if (files.contract) routed.set(`model/${index}/${path.basename(files.contract)}`, files.contract);
-  return { spec, name, files, url: routedUrlPath(BENCH_ROUTE_PREFIX, key), routed, spinWait: false };
+  return { spec, name, files, url: routedUrlPath(BENCH_ROUTE_PREFIX, key), routed, spinWait: false, postprocess: DEFAULT_MASK_POSTPROCESS };
 }
 
 export interface BenchVideo {

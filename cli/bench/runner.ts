@@ -62,7 +62,7 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
     try {
       await page.evaluate(
         (change) => (window as unknown as { dashseg: Automation }).dashseg.reloadModel(change),
-        { model: model.url, backend: plan.backend, threads: plan.threads, spinWait: model.spinWait },
+        { model: model.url, backend: plan.backend, threads: plan.threads, spinWait: model.spinWait, postprocess: model.postprocess },
       );
     } catch (err) {
       session.fail(`could not load ${model.name}: ${(err as Error).message.split('\n')[0]}`);

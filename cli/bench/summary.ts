@@ -11,6 +11,8 @@ export const BENCH_STAGES = [
   ['preprocess', 'preprocessMs'],
   ['inference', 'inferenceMs'],
   ['postprocess', 'postprocessMs'],
+  ['stabilise', 'stabiliseMs'],
+  ['upsample', 'upsampleMs'],
   ['upload', 'uploadMs'],
   ['render', 'renderMs'],
   ['video_upload', 'videoUploadMs'],

@@ -4,6 +4,7 @@ import { formatUsage, parseArgs, type FlagSpecs, type ParsedFlags } from './args
 import path from 'node:path';
 import { DEFAULT_MODEL_NAME, MODEL_ROLES, shippedModelByRole, shippedModelFile } from '../../src/processing/shippedModels.ts';
 import { STABILISE_BY_DEFAULT } from '../../src/processing/temporalStabiliser.ts';
+import { UPSAMPLE_BY_DEFAULT } from '../../src/processing/maskPostprocess.ts';
 
 export const DEFAULT_MODEL = shippedModelFile(DEFAULT_MODEL_NAME);
 
@@ -28,6 +29,12 @@ export const EVAL_FLAGS = {
     default: STABILISE_BY_DEFAULT ? 'on' : 'off',
     description: "which masks the headline mIoU, per-frame rows and worst frames are about: through the app's temporal stabiliser (on) or as the model gives them (off); both are always reported",
   },
+  upsample: {
+    kind: 'enum',
+    values: ['guided', 'nearest'] as const,
+    default: UPSAMPLE_BY_DEFAULT,
+    description: "which masks the headline figures are about: brought to the picture's size by the app's guided (edge-aware) upsampling or NEAREST; both are always reported, with boundary IoU",
+  },
   json: { kind: 'string', metavar: 'OUT.json', description: 'write mIoU, per-class IoU, confusion matrix and run details' },
   csv: { kind: 'string', metavar: 'OUT.csv', description: 'write one row per frame (file, miou, pixel_accuracy, ms, ...)' },
   report: { kind: 'string', metavar: 'OUT.html', description: 'write a self-contained HTML report (charts, worst frames)' },
@@ -41,8 +48,9 @@ export const EVAL_USAGE = formatUsage(
   'npm run eval --',
   EVAL_FLAGS,
   "Scores a segmentation model on labelled frames with the app's own pipeline (worker, onnxruntime-web,\n" +
-    'preprocessing) in headless Chromium, and prints per-class IoU, mIoU, pixel accuracy and the flicker\n' +
-    'rate (frames in file-name order), with temporal stabilisation off and on.\n' +
+    'preprocessing) in headless Chromium, and prints per-class IoU, mIoU, boundary IoU, pixel accuracy and\n' +
+    'the flicker rate (frames in file-name order), with temporal stabilisation off and on and with NEAREST\n' +
+    'and guided upsampling.\n' +
     'Example: npm run eval -- --images samples/data/camvid-val/images --labels samples/data/camvid-val/labels',
 );
 

@@ -142,6 +142,12 @@ export function renderEvalReport(summary: EvalSummaryJson, result: EvalPageResul
       `${summary.stabilise.headline} (headline) — ${summary.stabilise.rule}. ` +
         (['off', 'on'] as const).map((c) => `${c}: mIoU ${pct(summary.stabilise[c].miou, 2)}, flicker rate ${pct(summary.stabilise[c].flicker_rate, 3)}`).join('; '),
     ],
+    [
+      'upsampling',
+      `${summary.upsample.headline} (headline) — ${summary.upsample.rule}. ` +
+        (['nearest', 'guided'] as const).map((c) => `${c}: mIoU ${pct(summary.upsample[c].miou, 2)}, boundary IoU ${pct(summary.upsample[c].boundary_iou, 2)}`).join('; ') +
+        ` (boundary IoU: within ${summary.upsample.boundary_radius_px} px of a label edge)`,
+    ],
     ['backend', `${summary.backend}${summary.backend === 'wasm' ? ` (${summary.threads} threads)` : ''} — ${summary.backend_reason}`],
     ['browser', summary.browser],
     ['per frame', `segment ${summary.timings_ms.segment.mean?.toFixed(1) ?? '—'} ms mean, ${summary.timings_ms.segment.p95?.toFixed(1) ?? '—'} ms p95; inference ${summary.timings_ms.inference.mean?.toFixed(1) ?? '—'} ms mean`],
@@ -156,7 +162,7 @@ export function renderEvalReport(summary: EvalSummaryJson, result: EvalPageResul
     `<title>dashseg eval: ${escapeHtml(summary.model_name)} — mIoU ${pct(summary.miou, 2)}</title>`,
     `<style>${CSS}</style></head><body>`,
     `<h1>dashseg eval: ${escapeHtml(summary.model_name)}</h1>`,
-    `<p class="headline">mIoU <b>${pct(summary.miou, 2)}</b> · pixel accuracy <b>${pct(summary.pixel_accuracy, 2)}</b> · flicker rate <b>${pct(summary.flicker_rate, 3)}</b> · ${summary.frames} frames</p>`,
+    `<p class="headline">mIoU <b>${pct(summary.miou, 2)}</b> · boundary IoU <b>${pct(summary.boundary_iou, 2)}</b> · pixel accuracy <b>${pct(summary.pixel_accuracy, 2)}</b> · flicker rate <b>${pct(summary.flicker_rate, 3)}</b> · ${summary.frames} frames</p>`,
     '<table class="meta">',
     ...meta.map(([k, v]) => `<tr><td>${escapeHtml(k)}</td><td>${escapeHtml(v)}</td></tr>`),
     '</table>',

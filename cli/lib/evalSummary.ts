@@ -7,6 +7,7 @@ import { flickerRate } from '../../src/processing/flicker.ts';
 import { summarizeLog, toCsv, type Distribution, type FrameLogRow } from '../../src/processing/logFormat.ts';
 import { mean, percentile } from '../../src/processing/stats.ts';
 import type { EvalPageResult, EvalSequenceScore, StabiliseChoice } from '../../src/eval/evalProtocol.ts';
+import { MASK_VARIANT_NAMES, type MaskVariantName, type UpsampleMode } from '../../src/processing/maskPostprocess.ts';
 import { formatDuration } from './progress.ts';
 import { fixedOrDash, formatTable, groupThousands } from './table.ts';
 
@@ -24,9 +25,11 @@ export interface EvalRunContext {
   readonly created: Date;
 }
 
-/** One sequence (stabilisation off or on) over the whole run; percentages 0-100. */
+/** One sequence (stabilisation off or on, NEAREST or guided upsampling) over the whole run; percentages 0-100. */
 export interface EvalSequenceJson {
   readonly miou: number | null;
+  /** mIoU over the pixels within `upsample.boundary_radius_px` of a label edge only. */
+  readonly boundary_iou: number | null;
   readonly pixel_accuracy: number | null;
   /** Of the pixel pairs whose label is the same non-void class in two consecutive frames, the share whose predicted class changes. */
   readonly flicker_rate: number | null;
@@ -48,7 +51,9 @@ export interface EvalSummaryJson {
   readonly pixel_accuracy: number | null;
   /** Percent 0-100, of `stabilise.headline`'s sequence (see EvalSequenceJson). */
   readonly flicker_rate: number | null;
-  /** The same class maps scored as the model gives them (off) and through the app's stabiliser (on). */
+  /** Percent 0-100, of the headline sequence: IoU over the pixels near a label edge (see `upsample`). */
+  readonly boundary_iou: number | null;
+  /** The same class maps scored as the model gives them (off) and through the app's stabiliser (on), with the headline upsampling. */
   readonly stabilise: {
     readonly headline: StabiliseChoice;
     readonly rule: string;
@@ -56,6 +61,17 @@ export interface EvalSummaryJson {
     readonly off: EvalSequenceJson;
     readonly on: EvalSequenceJson;
   };
+  /** The same class maps brought to the picture's size NEAREST and by the app's guided upsampling, with the headline stabilisation. */
+  readonly upsample: {
+    readonly headline: UpsampleMode;
+    readonly rule: string;
+    /** Boundary IoU counts the pixels within this many px of a label edge (at the label's size). */
+    readonly boundary_radius_px: number;
+    readonly nearest: EvalSequenceJson;
+    readonly guided: EvalSequenceJson;
+  };
+  /** All four combinations, `${upsample}/${stabilise}`. */
+  readonly variants: Record<MaskVariantName, EvalSequenceJson>;
   /** Mean of the per-frame mIoU (percent); for comparison with per-frame views. */
   readonly mean_frame_miou: number | null;
   /** Class name → IoU in percent, null when the class is neither in the labels nor predicted. */
@@ -79,8 +95,10 @@ export interface EvalSummaryJson {
     readonly preprocess: Distribution;
     readonly inference: Distribution;
     readonly postprocess: Distribution;
-    /** TemporalStabiliser.apply() per class map, on the page. */
+    /** Temporal stabilisation per class map, in the worker. */
     readonly stabilise: Distribution;
+    /** Guided upsampling per class map, in the worker. */
+    readonly upsample: Distribution;
     readonly model_load: number;
     readonly warmup: number;
   };
@@ -108,6 +126,7 @@ function sequenceJson(score: EvalSequenceScore, numClasses: number): EvalSequenc
   const confusion = confusionOf(score.confusion, numClasses);
   return {
     miou: round3OrNull(meanIoU(confusion)),
+    boundary_iou: round3OrNull(meanIoU(confusionOf(score.boundaryConfusion, numClasses))),
     pixel_accuracy: round3OrNull(pixelAccuracy(confusion)),
     flicker_rate: round3OrNull(flickerRate(score.flicker)),
     steady_pixels: score.flicker.steadyPixels,
@@ -155,6 +174,7 @@ export function buildEvalJson(result: EvalPageResult, context: EvalRunContext): 
     pixel_accuracy: summary.pixelAccuracy,
     mean_frame_miou: summary.meanFrameMiou,
     flicker_rate: round3OrNull(flickerRate(result.stabilisation[result.stabilisation.headline].flicker)),
+    boundary_iou: round3OrNull(meanIoU(confusionOf(result.variants[result.headlineVariant].boundaryConfusion, result.classNames.length))),
     stabilise: {
       headline: result.stabilisation.headline,
       rule: result.stabilisation.rule,
@@ -162,6 +182,14 @@ export function buildEvalJson(result: EvalPageResult, context: EvalRunContext): 
       off: sequenceJson(result.stabilisation.off, result.classNames.length),
       on: sequenceJson(result.stabilisation.on, result.classNames.length),
     },
+    upsample: {
+      headline: result.upsampling.headline,
+      rule: result.upsampling.rule,
+      boundary_radius_px: result.boundaryRadius,
+      nearest: sequenceJson(result.upsampling.nearest, result.classNames.length),
+      guided: sequenceJson(result.upsampling.guided, result.classNames.length),
+    },
+    variants: Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, sequenceJson(result.variants[name], result.classNames.length)])) as Record<MaskVariantName, EvalSequenceJson>,
     per_class: summary.perClassIou ?? {},
     classes: [...result.classNames],
     void_id: result.voidId,
@@ -181,6 +209,7 @@ export function buildEvalJson(result: EvalPageResult, context: EvalRunContext): 
       inference: summary.stagesMs.inferenceMs,
       postprocess: summary.stagesMs.postprocessMs,
       stabilise: distributionOf(result.frames.map((f) => f.stabiliseMs)),
+      upsample: distributionOf(result.frames.map((f) => f.upsampleMs)),
       model_load: round3(result.loadMs),
       warmup: round3(result.warmupMs),
     },
@@ -244,16 +273,24 @@ export function formatEvalText(summary: EvalSummaryJson, result: EvalPageResult)
   const inf = summary.timings_ms.inference;
   const threads = summary.backend === 'wasm' ? `, ${summary.threads} thread${summary.threads === 1 ? '' : 's'}` : '';
   const stabilise = summary.stabilise;
-  const sequenceRow = (choice: StabiliseChoice): string[] => [
-    `${choice}${choice === stabilise.headline ? ' (headline)' : ''}`,
-    fixedOrDash(stabilise[choice].miou),
-    fixedOrDash(stabilise[choice].pixel_accuracy),
-    fixedOrDash(stabilise[choice].flicker_rate, 3),
-  ];
-  const stabiliseTable = formatTable(
-    ['stabilisation', 'mIoU %', 'pixel accuracy %', 'flicker rate %'],
-    [sequenceRow('off'), sequenceRow('on')],
-    ['left', 'right', 'right', 'right'],
+  const upsample = summary.upsample;
+  const headlineVariant: MaskVariantName = `${upsample.headline}/${stabilise.headline}`;
+  const variantRow = (name: MaskVariantName): string[] => {
+    const [up, stab] = name.split('/') as [UpsampleMode, StabiliseChoice];
+    const v = summary.variants[name];
+    return [
+      up === 'guided' ? 'guided' : 'NEAREST',
+      `${stab}${name === headlineVariant ? ' (headline)' : ''}`,
+      fixedOrDash(v.miou),
+      fixedOrDash(v.boundary_iou),
+      fixedOrDash(v.pixel_accuracy),
+      fixedOrDash(v.flicker_rate, 3),
+    ];
+  };
+  const variantsTable = formatTable(
+    ['upsampling', 'stabilisation', 'mIoU %', 'boundary IoU %', 'pixel accuracy %', 'flicker rate %'],
+    MASK_VARIANT_NAMES.map(variantRow),
+    ['left', 'left', 'right', 'right', 'right', 'right'],
   );
   const lines = [
     table,
@@ -261,11 +298,14 @@ export function formatEvalText(summary: EvalSummaryJson, result: EvalPageResult)
     `mIoU            ${fixedOrDash(summary.miou)} %  (mean over ${present} of ${result.classNames.length} classes present; absent classes left out)`,
     `pixel accuracy  ${fixedOrDash(summary.pixel_accuracy)} %`,
     `flicker rate    ${fixedOrDash(summary.flicker_rate, 3)} %  (of ${groupThousands(stabilise[stabilise.headline].steady_pixels)} pixel pairs whose label keeps its class from one frame to the next, file-name order: predicted class changed)`,
-    `stabilisation   ${stabilise.headline} (--stabilise on|off chooses the headline; both below)`,
+    `boundary IoU    ${fixedOrDash(summary.boundary_iou)} %  (mIoU over the pixels within ${upsample.boundary_radius_px} px of a label edge)`,
+    `stabilisation   ${stabilise.headline}, upsampling ${upsample.headline} (--stabilise on|off and --upsample nearest|guided choose the headline; all four below)`,
     '',
-    stabiliseTable,
-    `on = ${stabilise.rule}`,
-    `     ${stabilise.scene_cuts} scene cut${stabilise.scene_cuts === 1 ? '' : 's'}; ${fixedOrDash(summary.timings_ms.stabilise.mean, 2)} ms mean, ${fixedOrDash(summary.timings_ms.stabilise.p95, 2)} ms p95 per class map`,
+    variantsTable,
+    `stabilisation on = ${stabilise.rule}`,
+    `     ${stabilise.scene_cuts} scene cut${stabilise.scene_cuts === 1 ? '' : 's'}; ${fixedOrDash(summary.timings_ms.stabilise.mean, 2)} ms mean, ${fixedOrDash(summary.timings_ms.stabilise.p95, 2)} ms p95 per class map (worker)`,
+    `guided = ${upsample.rule}`,
+    `     ${fixedOrDash(summary.timings_ms.upsample.mean, 2)} ms mean, ${fixedOrDash(summary.timings_ms.upsample.p50, 2)} ms p50, ${fixedOrDash(summary.timings_ms.upsample.p95, 2)} ms p95 per class map (worker)`,
     '',
     `frames          ${summary.frames}  (${groupThousands(scored)} scored pixels; void ${summary.void_id} skipped)`,
     `model           ${summary.model}${summary.contract ? '' : ' (no contract JSON: derived from the graph)'}`,

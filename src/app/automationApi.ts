@@ -6,6 +6,7 @@ import type { Stage } from '../ui/liveStats.ts';
 import type { FrameLogRow } from '../processing/logFormat.ts';
 import type { BackendRequest } from '../inference/backendChoice.ts';
 import type { ExportedVideo, ExportRequest } from './videoExporter.ts';
+import type { MaskPostprocessSettings } from '../processing/maskPostprocess.ts';
 
 /** What window.dashseg.reloadModel() may change; omitted fields keep their current value. */
 export interface ModelReload {
@@ -15,6 +16,8 @@ export interface ModelReload {
   readonly threads?: number | null;
   /** Let ORT's WASM thread pool spin-wait between runs (its default; the app turns it off). For the bench. */
   readonly spinWait?: boolean;
+  /** Stabilisation and upsampling of the masks (the toolbar's toggles). */
+  readonly postprocess?: MaskPostprocessSettings;
 }
 
 export interface DashsegStats {

@@ -42,6 +42,8 @@ export class FrameLog {
       preprocessMs: t.preprocessMs,
       inferenceMs: t.inferenceMs,
       postprocessMs: t.postprocessMs,
+      stabiliseMs: t.stabiliseMs,
+      upsampleMs: t.upsampleMs,
       uploadMs: shown.uploadMs,
       renderMs,
       videoUploadMs,

@@ -1,8 +1,9 @@
 // The page behind `npm run eval` (eval.html): runs labelled frames through the app's own
 // SegmentationClient (same worker, preprocessing and backend choice as the app) and scores them with
-// the app's label decoding and confusion matrix, so the CLI's numbers are the app's numbers. Each
-// class map is also run through the app's TemporalStabiliser, and both sequences are scored (mIoU and
-// flicker), so one run compares stabilisation off and on on the very same maps.
+// the app's label decoding and confusion matrix, so the CLI's numbers are the app's numbers. The
+// worker returns each class map in all four combinations of the app's postprocessing (temporal
+// stabilisation off/on, NEAREST/guided upsampling), and all four sequences are scored (mIoU, boundary
+// IoU and flicker), so one run compares them on the very same maps.
 // Driven from Node (cli/eval.ts): window.dashsegEval.run(config) → EvalPageOutcome.
 
 import { decodeLabelImage, LabelError, type DecodedLabel } from '../capture/labelDecoding.ts';
@@ -19,7 +20,10 @@ import {
 import { accumulateFlicker, createFlickerCounts, type FlickerCounts } from '../processing/flicker.ts';
 import { modelClassCount, type ModelContract } from '../processing/modelContract.ts';
 import { resizeNearestU8 } from '../processing/preprocess.ts';
-import { DEFAULT_STABILISER_OPTIONS, describeStabiliser, TemporalStabiliser } from '../processing/temporalStabiliser.ts';
+import { describeStabiliser } from '../processing/temporalStabiliser.ts';
+import { MASK_VARIANT_NAMES, type MaskVariantName } from '../processing/maskPostprocess.ts';
+import { BOUNDARY_RADIUS_PX, labelEdgeBand } from '../processing/boundaryBand.ts';
+import type { GuidedUpsampleOptions } from '../processing/guidedUpsample.ts';
 import {
   EVAL_PAGE_GLOBAL,
   EVAL_PROGRESS_FUNCTION,
@@ -31,8 +35,13 @@ import {
   type EvalPageFailure,
   type EvalPageOutcome,
   type EvalProgress,
-  type StabiliseChoice,
+  type EvalSequenceScore,
 } from './evalProtocol.ts';
+
+function describeGuidedUpsample(o: GuidedUpsampleOptions): string {
+  const side = 2 * o.radius + 1;
+  return `joint bilateral: the ${side}x${side} class-map cells around the nearest, weighted by distance (sigma ${o.sigmaSpatial} cells) and colour (sigma ${o.sigmaRange} levels)`;
+}
 
 /** An error that already knows how the CLI should report it. */
 class FrameFailure extends Error {
@@ -152,8 +161,14 @@ async function renderOverlay(frame: WorstFrame, colors: readonly (readonly [numb
 /** One sequence of predictions being scored: its totals and its previous frame (label size). */
 interface SequenceScorer {
   readonly confusion: ConfusionMatrix;
+  /** Over the pixels near a label edge only. */
+  readonly boundary: ConfusionMatrix;
   readonly flicker: FlickerCounts;
   previous: Uint8Array | null;
+}
+
+function sequenceScore(s: SequenceScorer): EvalSequenceScore {
+  return { confusion: Array.from(s.confusion.counts), flicker: { ...s.flicker }, boundaryConfusion: Array.from(s.boundary.counts) };
 }
 
 /** Scores one frame of a sequence: its confusion matrix (also added to the totals) and its flicker. */
@@ -161,6 +176,7 @@ function scoreFrame(
   sequence: SequenceScorer,
   prediction: Uint8Array,
   label: DecodedLabel,
+  band: Uint8Array,
   previousLabel: DecodedLabel | null,
   voidId: number,
   source: string,
@@ -168,6 +184,7 @@ function scoreFrame(
   let frameConfusion: ConfusionMatrix;
   try {
     frameConfusion = accumulateConfusion(createConfusion(sequence.confusion.numClasses), prediction, label.ids, voidId);
+    accumulateConfusion(sequence.boundary, prediction, label.ids, voidId, band);
   } catch (err) {
     throw new FrameFailure('prediction', `${source}: the model's output cannot be scored: ${(err as Error).message}`);
   }
@@ -202,6 +219,8 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
         ortBaseUrl: config.ortBaseUrl,
         // No video or render here: the model gets every core (the app leaves one to the page).
         wasmThreads: config.wasmThreads ?? modelOnlyThreadCount(navigator.hardwareConcurrency),
+        postprocess: { stabilise: config.stabilise === 'on', upsample: config.upsample },
+        maskVariants: true,
       },
       {
         onProgress: (p) => report({ kind: 'init', ...p }),
@@ -221,14 +240,13 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
     const numClasses = modelClassCount(contract);
     const voidId = contract.voidId;
     const classColors = contract.classes.filter((c) => !c.ignore).map((c) => c.color);
-    // The same class maps, scored as the model gives them and through the app's stabiliser, in
-    // file-name order (the stabiliser needs them in sequence order).
-    const stabiliser = new TemporalStabiliser(DEFAULT_STABILISER_OPTIONS);
-    const sequences: Record<StabiliseChoice, SequenceScorer> = {
-      off: { confusion: createConfusion(numClasses), flicker: createFlickerCounts(), previous: null },
-      on: { confusion: createConfusion(numClasses), flicker: createFlickerCounts(), previous: null },
-    };
-    const headline = config.stabilise;
+    // The same class maps in the four combinations the worker returns, in file-name order (the
+    // stabiliser needs them in sequence order).
+    const scorer = (): SequenceScorer => ({ confusion: createConfusion(numClasses), boundary: createConfusion(numClasses), flicker: createFlickerCounts(), previous: null });
+    const sequences = Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, scorer()])) as Record<MaskVariantName, SequenceScorer>;
+    const headline: MaskVariantName = `${config.upsample}/${config.stabilise}`;
+    let band: Uint8Array = new Uint8Array(0);
+    let sceneCuts = 0;
     let previousLabel: DecodedLabel | null = null;
     const frames: EvalFrameResult[] = [];
     const worst: WorstFrame[] = [];
@@ -260,19 +278,28 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
         const ms = performance.now() - t0;
         // One frame at a time here, so none waits in the worker and none can be cleared.
         if (result.kind === 'skipped') throw new Error(`frame ${i} was skipped by the worker`);
-        // Stabilised at the class map's size, as the app would; both then resized to the label.
-        const s0 = performance.now();
-        const stabilised = stabiliser.apply(result.mask, result.width, result.height);
-        const stabiliseMs = performance.now() - s0;
-        const toLabelSize = (map: Uint8Array): Uint8Array =>
-          resizeNearestU8(map, result.width, result.height, new Uint8Array(label.width * label.height), label.width, label.height);
-        const predictions: Record<StabiliseChoice, Uint8Array> = { off: toLabelSize(result.mask), on: toLabelSize(stabilised) };
+        if (!result.variants) throw new Error('the worker returned no mask variants');
+        sceneCuts = result.sceneCuts;
+        // Each mask as the app shows it (stabilised or not, upsampled NEAREST or guided), resized
+        // NEAREST to the label where its size differs, as the app scores it.
+        const toLabelSize = (m: { mask: Uint8Array; width: number; height: number }): Uint8Array =>
+          m.width === label.width && m.height === label.height
+            ? m.mask
+            : resizeNearestU8(m.mask, m.width, m.height, new Uint8Array(label.width * label.height), label.width, label.height);
+        band = labelEdgeBand(label.ids, label.width, label.height, BOUNDARY_RADIUS_PX, band);
+        let frameConfusion: ConfusionMatrix | null = null;
+        let prediction: Uint8Array = new Uint8Array(0);
         // The model's own map first: ids it should not emit are reported against it.
-        const offConfusion = scoreFrame(sequences.off, predictions.off, label, previousLabel, voidId, request.imageSource);
-        const onConfusion = scoreFrame(sequences.on, predictions.on, label, previousLabel, voidId, request.imageSource);
+        for (const name of MASK_VARIANT_NAMES) {
+          const predicted = toLabelSize(result.variants[name]);
+          const confusion = scoreFrame(sequences[name], predicted, label, band, previousLabel, voidId, request.imageSource);
+          if (name === headline) {
+            frameConfusion = confusion;
+            prediction = predicted;
+          }
+        }
         previousLabel = label;
-        const frameConfusion = headline === 'on' ? onConfusion : offConfusion;
-        const prediction = predictions[headline];
+        if (!frameConfusion) throw new Error(`no ${headline} mask`);
         const miou = meanIoU(frameConfusion);
         const accuracy = pixelAccuracy(frameConfusion);
         frames.push({
@@ -283,7 +310,8 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
           preprocessMs: result.timings.preprocessMs,
           inferenceMs: result.timings.inferenceMs,
           postprocessMs: result.timings.postprocessMs,
-          stabiliseMs,
+          stabiliseMs: result.timings.stabiliseMs,
+          upsampleMs: result.timings.upsampleMs,
           maskWidth: result.width,
           maskHeight: result.height,
           labelWidth: label.width,
@@ -321,12 +349,21 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
         inputSize: { width: info.inputSize.width, height: info.inputSize.height },
         confusion: Array.from(sequences[headline].confusion.counts),
         stabilisation: {
-          headline,
-          rule: describeStabiliser(stabiliser.options),
-          sceneCuts: stabiliser.sceneCuts,
-          off: { confusion: Array.from(sequences.off.confusion.counts), flicker: { ...sequences.off.flicker } },
-          on: { confusion: Array.from(sequences.on.confusion.counts), flicker: { ...sequences.on.flicker } },
+          headline: config.stabilise,
+          rule: describeStabiliser(info.postprocess.stabiliser),
+          sceneCuts,
+          off: sequenceScore(sequences[`${config.upsample}/off`]),
+          on: sequenceScore(sequences[`${config.upsample}/on`]),
         },
+        upsampling: {
+          headline: config.upsample,
+          rule: describeGuidedUpsample(info.postprocess.upsample),
+          nearest: sequenceScore(sequences[`nearest/${config.stabilise}`]),
+          guided: sequenceScore(sequences[`guided/${config.stabilise}`]),
+        },
+        variants: Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, sequenceScore(sequences[name])])) as Record<MaskVariantName, EvalSequenceScore>,
+        headlineVariant: headline,
+        boundaryRadius: BOUNDARY_RADIUS_PX,
         frames,
         overlays,
         loadMs: info.loadMs,

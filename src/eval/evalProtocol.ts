@@ -4,6 +4,7 @@
 import type { BackendRequest } from '../inference/backendChoice.ts';
 import type { InitStage } from '../../workers/segmentationProtocol.ts';
 import type { FlickerCounts } from '../processing/flicker.ts';
+import type { MaskVariantName, UpsampleMode } from '../processing/maskPostprocess.ts';
 
 /** Name of the global the eval page installs (window[EVAL_PAGE_GLOBAL].run(config)). */
 export const EVAL_PAGE_GLOBAL = 'dashsegEval';
@@ -34,6 +35,11 @@ export interface EvalPageConfig {
    * class maps as they are ('off') or through the app's TemporalStabiliser ('on'). Both are scored.
    */
   readonly stabilise: StabiliseChoice;
+  /**
+   * Likewise for upsampling: the class maps brought to the label's size by the app's guided
+   * upsampling ('guided') or NEAREST. Both are scored.
+   */
+  readonly upsample: UpsampleMode;
 }
 
 export type StabiliseChoice = 'on' | 'off';
@@ -54,8 +60,10 @@ export interface EvalFrameResult {
   readonly preprocessMs: number;
   readonly inferenceMs: number;
   readonly postprocessMs: number;
-  /** TemporalStabiliser.apply() on the class map (at the model's output size), on the page. */
+  /** Temporal stabilisation of the class map (at the model's output size), in the worker. */
   readonly stabiliseMs: number;
+  /** Guided upsampling of the (stabilised) class map to the input size, in the worker. */
+  readonly upsampleMs: number;
   /** Model output size (the mask is resized to the label size when it differs). */
   readonly maskWidth: number;
   readonly maskHeight: number;
@@ -79,6 +87,17 @@ export interface EvalSequenceScore {
   readonly confusion: readonly number[];
   /** Over consecutive frame pairs, at the label's size (src/processing/flicker.ts). */
   readonly flicker: FlickerCounts;
+  /** Like `confusion`, over the pixels within `boundaryRadius` px of a label edge only (boundaryBand.ts). */
+  readonly boundaryConfusion: readonly number[];
+}
+
+/** Guided and NEAREST upsampling of the same class maps (with the headline stabilisation choice). */
+export interface EvalUpsampling {
+  readonly headline: UpsampleMode;
+  /** The guided upsampler's rule in words. */
+  readonly rule: string;
+  readonly nearest: EvalSequenceScore;
+  readonly guided: EvalSequenceScore;
 }
 
 /** Both sequences, computed from the same class maps in file-name order. */
@@ -104,7 +123,15 @@ export interface EvalPageResult {
   readonly inputSize: { readonly width: number; readonly height: number };
   /** Row-major numClasses x numClasses pixel counts, rows = ground truth (the headline sequence). */
   readonly confusion: readonly number[];
+  /** Stabilisation off and on (with the headline upsampling). */
   readonly stabilisation: EvalStabilisation;
+  readonly upsampling: EvalUpsampling;
+  /** All four combinations, scored on the same class maps. */
+  readonly variants: Readonly<Record<MaskVariantName, EvalSequenceScore>>;
+  /** The headline combination: `${upsample}/${stabilise}`. */
+  readonly headlineVariant: MaskVariantName;
+  /** Pixels within this distance (px, at the label's size) of a label edge count for boundary IoU. */
+  readonly boundaryRadius: number;
   /** Per frame, of the headline sequence. */
   readonly frames: readonly EvalFrameResult[];
   readonly overlays: readonly EvalOverlay[];

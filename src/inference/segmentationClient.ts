@@ -11,6 +11,7 @@ import type {
   SegmentationOutcome,
   SegmentationWorkerApi,
 } from '../../workers/segmentationProtocol.ts';
+import type { MaskPostprocessSettings } from '../processing/maskPostprocess.ts';
 
 export interface ClientEvents {
   onProgress?(p: InitProgress): void;
@@ -124,6 +125,19 @@ export class SegmentationClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** New stabilisation/upsampling settings for the frames that start after this (kept across worker restarts). */
+  configure(settings: MaskPostprocessSettings): void {
+    this.options = { ...this.options, postprocess: settings };
+    if (this.restarting) return; // the new worker starts with them
+    void this.handle.api.configure(settings).catch(() => undefined);
+  }
+
+  /** Drops the stabiliser's history in the worker (a new source, a seek). */
+  resetHistory(): void {
+    if (this.restarting) return; // a new worker has none
+    void this.handle.api.resetHistory().catch(() => undefined);
   }
 
   /** Clears the frame waiting in the worker, if any (its segment() resolves 'skipped'). */

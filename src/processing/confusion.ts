@@ -18,17 +18,21 @@ export function createConfusion(numClasses: number): ConfusionMatrix {
  * Adds one frame. Pixels whose label is `voidId` are skipped. A predicted id outside
  * 0..numClasses-1 throws (a model emitting garbage must be reported, not silently scored), and so
  * does a label id outside that range other than voidId; the message names the id, callers add the
- * file name.
+ * file name. With `within`, only the pixels where it is non-zero are counted (e.g. a boundary band).
  */
 export function accumulateConfusion(
   conf: ConfusionMatrix,
   pred: ArrayLike<number>,
   label: Uint8Array,
   voidId: number,
+  within?: Uint8Array,
 ): ConfusionMatrix {
   const n = conf.numClasses;
   if (pred.length !== label.length) {
     throw new RangeError(`prediction has ${pred.length} pixels but the label has ${label.length}`);
+  }
+  if (within && within.length !== label.length) {
+    throw new RangeError(`the pixel selection has ${within.length} pixels but the label has ${label.length}`);
   }
   const counts = conf.counts;
   for (let i = 0; i < label.length; i++) {
@@ -38,7 +42,7 @@ export function accumulateConfusion(
       throw new RangeError(`predicted class id ${p} at pixel ${i} is outside 0..${n - 1}`);
     }
     const t = label[i] as number;
-    if (t === voidId) continue;
+    if (t === voidId || (within && within[i] === 0)) continue;
     if (t >= n) {
       throw new RangeError(`label class id ${t} at pixel ${i} is outside 0..${n - 1} and is not void (${voidId})`);
     }

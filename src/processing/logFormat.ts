@@ -14,6 +14,10 @@ export interface FrameLogRow {
   readonly preprocessMs?: number | null;
   readonly inferenceMs?: number | null;
   readonly postprocessMs?: number | null;
+  /** Temporal stabilisation of the class map, in the worker (0 when off). */
+  readonly stabiliseMs?: number | null;
+  /** Upsampling of the class map to the input size, in the worker (0 for NEAREST). */
+  readonly upsampleMs?: number | null;
   /** Mask into its texture. */
   readonly uploadMs?: number | null;
   /** The draw that first showed the mask (without the video frame upload). */
@@ -35,11 +39,11 @@ export type FrameLogColumn = keyof FrameLogRow;
 
 export const FRAME_LOG_COLUMNS: readonly FrameLogColumn[] = [
   'time', 'frameIndex', 'mediaTimeS', 'captureMs', 'preprocessMs', 'inferenceMs', 'postprocessMs',
-  'uploadMs', 'renderMs', 'videoUploadMs', 'latencyMs', 'backend', 'miou', 'pixelAccuracy', 'event',
+  'stabiliseMs', 'upsampleMs', 'uploadMs', 'renderMs', 'videoUploadMs', 'latencyMs', 'backend', 'miou', 'pixelAccuracy', 'event',
 ];
 
 export const STAGE_COLUMNS = [
-  'captureMs', 'preprocessMs', 'inferenceMs', 'postprocessMs', 'uploadMs', 'renderMs', 'videoUploadMs', 'latencyMs',
+  'captureMs', 'preprocessMs', 'inferenceMs', 'postprocessMs', 'stabiliseMs', 'upsampleMs', 'uploadMs', 'renderMs', 'videoUploadMs', 'latencyMs',
 ] as const satisfies readonly FrameLogColumn[];
 
 export type StageColumn = (typeof STAGE_COLUMNS)[number];

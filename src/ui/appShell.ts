@@ -18,6 +18,7 @@ export interface ShellCallbacks {
   onDownloadJson(): void;
   onExportVideo(): void;
   onStabilise(stabilise: boolean): void;
+  onGuidedEdges(guided: boolean): void;
   onModel(url: string): void;
 }
 
@@ -39,6 +40,7 @@ export class AppShell {
   private readonly legend: HTMLDivElement;
   readonly syncedToggle: HTMLInputElement;
   readonly stabiliseToggle: HTMLInputElement;
+  readonly guidedEdgesToggle: HTMLInputElement;
 
   constructor(root: HTMLElement, private readonly cb: ShellCallbacks, models: readonly { label: string; url: string }[] = [], currentModel = '') {
     const fileInput = el('input', { type: 'file', accept: 'video/*', hidden: true });
@@ -111,11 +113,14 @@ export class AppShell {
     this.syncedToggle.addEventListener('change', () => cb.onSynced(this.syncedToggle.checked));
     this.stabiliseToggle = el('input', { type: 'checkbox', id: 'stabilise' });
     this.stabiliseToggle.addEventListener('change', () => cb.onStabilise(this.stabiliseToggle.checked));
+    this.guidedEdgesToggle = el('input', { type: 'checkbox', id: 'guided-edges' });
+    this.guidedEdgesToggle.addEventListener('change', () => cb.onGuidedEdges(this.guidedEdgesToggle.checked));
     const controls = el('div', { className: 'controls' }, [
       el('label', {}, ['Mask opacity ', opacity]),
       el('label', {}, [dim, ' dim other classes']),
       el('label', { title: 'Draw each mask on the exact frame it was computed from' }, [this.syncedToggle, ' synced mask']),
       el('label', { title: 'A pixel changes class only when the change holds for 2 frames or fills its neighbourhood (less flicker)' }, [this.stabiliseToggle, ' stabilise']),
+      el('label', { title: 'Bring the mask to the picture\'s size along the edges of the frame (off: square blocks of the model\'s class map)' }, [this.guidedEdgesToggle, ' edges follow picture']),
     ]);
     const side = el('aside', { className: 'side' }, [this.hud, this.legend, controls]);
     root.replaceChildren(toolbar, this.banner, el('main', { className: 'layout' }, [stage, side]));

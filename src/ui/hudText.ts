@@ -41,7 +41,7 @@ export function formatHud(m: HudModel): string {
     `mask age    ${ms(m.maskAgeMs)}${m.synced ? ' (synced)' : ''}`,
   ];
   if (m.stages) {
-    lines.push('stage p50   ' + ['captureMs', 'preprocessMs', 'inferenceMs', 'postprocessMs', 'uploadMs', 'videoUploadMs', 'renderMs']
+    lines.push('stage p50   ' + ['captureMs', 'preprocessMs', 'inferenceMs', 'postprocessMs', 'stabiliseMs', 'upsampleMs', 'uploadMs', 'videoUploadMs', 'renderMs']
       .map((k) => `${k.replace('Ms', '')} ${m.stages?.[k] == null ? '–' : (m.stages[k] as number).toFixed(1)}`)
       .join(' · '));
   }

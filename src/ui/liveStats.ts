@@ -10,7 +10,7 @@ import {
   type ConfusionMatrix,
 } from '../processing/confusion.ts';
 
-export const STAGES = ['captureMs', 'preprocessMs', 'inferenceMs', 'postprocessMs', 'uploadMs', 'videoUploadMs', 'renderMs', 'latencyMs'] as const;
+export const STAGES = ['captureMs', 'preprocessMs', 'inferenceMs', 'postprocessMs', 'stabiliseMs', 'upsampleMs', 'uploadMs', 'videoUploadMs', 'renderMs', 'latencyMs'] as const;
 export type Stage = (typeof STAGES)[number];
 
 export interface FrameScore {

@@ -13,6 +13,7 @@ export const MODEL_CHOICES: readonly { readonly label: string; readonly url: str
   url: shippedModelUrl(m.name),
 }));
 import { STABILISE_BY_DEFAULT } from '../processing/temporalStabiliser.ts';
+import { UPSAMPLE_BY_DEFAULT, UPSAMPLE_MODES, type UpsampleMode } from '../processing/maskPostprocess.ts';
 
 export const DEFAULT_VIDEO_URL = '/samples/solidWhiteRight.mp4';
 
@@ -28,6 +29,8 @@ export interface AppOptions {
   readonly synced: boolean;
   /** Temporal stabilisation of the masks (default: STABILISE_BY_DEFAULT). */
   readonly stabilise: boolean;
+  /** How the mask is brought to the picture's size: 'guided' (edges follow the frame) or 'nearest' (default: UPSAMPLE_BY_DEFAULT). */
+  readonly upsample: UpsampleMode;
   readonly pace: SequencePace;
   /** Frames of a labelled sequence to play (default all). */
   readonly limit: number | null;
@@ -35,7 +38,7 @@ export interface AppOptions {
   readonly record: boolean;
 }
 
-const KEYS = ['src', 'seq', 'camera', 'model', 'backend', 'synced', 'stabilise', 'pace', 'limit', 'record'] as const;
+const KEYS = ['src', 'seq', 'camera', 'model', 'backend', 'synced', 'stabilise', 'upsample', 'pace', 'limit', 'record'] as const;
 
 export class UrlOptionsError extends Error {
   constructor(message: string) {
@@ -66,6 +69,10 @@ export function parseAppOptions(search: string): AppOptions {
   if (pace !== 'realtime' && pace !== 'every-frame') {
     throw new UrlOptionsError(`?pace=${pace}: expected realtime or every-frame`);
   }
+  const upsample = params.get('upsample') ?? UPSAMPLE_BY_DEFAULT;
+  if (!(UPSAMPLE_MODES as readonly string[]).includes(upsample)) {
+    throw new UrlOptionsError(`?upsample=${upsample}: expected one of ${UPSAMPLE_MODES.join(', ')}`);
+  }
   const limitText = params.get('limit');
   const limit = limitText === null ? null : Number(limitText);
   if (limit !== null && (!Number.isInteger(limit) || limit < 1)) {
@@ -81,6 +88,7 @@ export function parseAppOptions(search: string): AppOptions {
     backend: backend as BackendRequest,
     synced: flag(params.get('synced'), 'synced'),
     stabilise: params.has('stabilise') ? flag(params.get('stabilise'), 'stabilise') : STABILISE_BY_DEFAULT,
+    upsample: upsample as UpsampleMode,
     pace,
     limit,
     record: flag(params.get('record'), 'record'),

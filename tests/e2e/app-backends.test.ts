@@ -49,7 +49,8 @@ describe('no WebGPU adapter (--disable-gpu)', () => {
 
 describe('WebGPU on SwiftShader (--enable-unsafe-webgpu)', () => {
   const browser = useBrowser({ webgpu: true });
-  const query = (backend: string): string => `?seq=/samples/camvid-val/sequence.json&pace=every-frame&limit=1&backend=${backend}`;
+  // The model's own class map (NEAREST, not stabilised), so it can be compared with PyTorch's golden one.
+  const query = (backend: string): string => `?seq=/samples/camvid-val/sequence.json&pace=every-frame&limit=1&backend=${backend}&upsample=nearest&stabilise=0`;
 
   // A small window: the overlay is redrawn every animation frame, and on SwiftShader GL a
   // 1280x720 canvas takes the CPU that SwiftShader's WebGPU needs (measured here under load:

@@ -14,7 +14,8 @@ import { displayColor } from '../../src/processing/palette.ts';
 import type { ModelContract } from '../../src/processing/modelContract.ts';
 import { AppPage, artifactPath, type AppErrorCode, type AppStats, type ClassMask } from './helpers/appPage.ts';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
-import { classId, classMapSize, fetchModelContract } from './helpers/contract.ts';
+import { classId, fetchModelContract, shownMaskSize } from './helpers/contract.ts';
+import { UPSAMPLE_BY_DEFAULT } from '../../src/processing/maskPostprocess.ts';
 import { classShareInRows, darkShareInColumns, flipRows, maskAgreement, maskColourAgreement, type RgbaPicture } from './helpers/masks.ts';
 import { corruptedCopy, encodeClip, SAMPLE_CLIP, truncatedCopy } from './helpers/videoClips.ts';
 import { freezeMasks } from './helpers/visibility.ts';
@@ -180,7 +181,7 @@ describe('odd video files', () => {
     expect(app.pageErrors).toEqual([]);
   });
 
-  test('a 4K video: segmented at the class-map size while the page keeps drawing', async () => {
+  test('a 4K video: segmented at the model input size while the page keeps drawing', async () => {
     // The stall check compares the page with itself on this machine: animation frames while the
     // sample clip (960x540) plays, then while the 4K clip plays, in the same page. A fixed count would
     // only fit one machine's speed (software GL here differs ~6x between VMs of one kind).
@@ -199,7 +200,7 @@ describe('odd video files', () => {
     // Real picture content, not a blank or garbled frame: the highway's road fills the lower half.
     const road = classShareInRows(mask, classId(contract, 'Road'), mask.height / 2, mask.height);
     console.log(`[4k] ${later.frames} frames, inference ${later.fps.toFixed(2)} fps, render ${later.renderFps.toFixed(1)} fps; animation frames in ${STALL_WINDOW_MS / 1000} s: sample clip ${baseline.count} (longest gap ${baseline.longestGapMs} ms), 4K ${frames.count} (longest gap ${frames.longestGapMs} ms); mask ${mask.width}x${mask.height}, road in lower half ${(100 * road).toFixed(1)} %`);
-    expect({ width: mask.width, height: mask.height }).toEqual(classMapSize(contract));
+    expect({ width: mask.width, height: mask.height }).toEqual(shownMaskSize(contract, UPSAMPLE_BY_DEFAULT));
     expect(road).toBeGreaterThan(0.25);
     // The 4K frames are drawn: without the overlay, the canvas is dark only in the bars above and below (~24 %).
     await app.page.locator('#opacity').fill('0');

@@ -2,6 +2,7 @@
 // in headless Chromium on CamVid val frames, and writes its outputs; bad inputs fail with exit 1 and
 // a message naming the file, and write nothing.
 
+import { UPSAMPLE_BY_DEFAULT } from '../../src/processing/maskPostprocess.ts';
 import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,6 +76,9 @@ describe('npm run eval', () => {
       frames: number;
       flicker_rate: number;
       stabilise: Record<'off' | 'on', { miou: number; flicker_rate: number; steady_pixels: number }> & { headline: 'on' | 'off' };
+      boundary_iou: number;
+      upsample: Record<'nearest' | 'guided', { miou: number; boundary_iou: number; flicker_rate: number }> & { headline: 'nearest' | 'guided'; boundary_radius_px: number };
+      variants: Record<string, { miou: number; boundary_iou: number; flicker_rate: number }>;
     };
     expect(summary.frames).toBe(5);
     expect(summary.model).toBe(`models/${DEFAULT_MODEL_NAME}.onnx`);
@@ -124,7 +128,23 @@ describe('npm run eval', () => {
       expect(s.steady_pixels).toBe(steady);
     }
     expect(run.stdout).toMatch(/flicker rate\s+\d+\.\d{3} %/);
-    expect(run.stdout).toMatch(/\noff\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\d{3}\n/);
+    expect(run.stdout).toMatch(/\nNEAREST\s+off\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\d\d\s+\d+\.\d{3}\n/);
+
+    // NEAREST and guided upsampling are both scored too, with boundary IoU (within 3 px of a label
+    // edge: a subset of the pixels, so lower than mIoU on these frames); the headline is the app's default.
+    const { upsample } = summary;
+    expect(upsample.headline).toBe(UPSAMPLE_BY_DEFAULT);
+    expect(upsample.boundary_radius_px).toBe(3);
+    expect(Object.keys(summary.variants).sort()).toEqual(['guided/off', 'guided/on', 'nearest/off', 'nearest/on']);
+    expect(summary.variants[`${upsample.headline}/${stabilise.headline}`]!.miou).toBe(summary.miou);
+    expect(summary.boundary_iou).toBe(upsample[upsample.headline].boundary_iou);
+    for (const u of [upsample.nearest, upsample.guided]) {
+      expect(u.boundary_iou).toBeGreaterThan(0);
+      expect(u.boundary_iou).toBeLessThan(u.miou);
+    }
+    // Guided upsampling changes the mask only near its edges: mIoU stays close to NEAREST's.
+    expect(Math.abs(upsample.guided.miou - upsample.nearest.miou)).toBeLessThan(2);
+    expect(run.stdout).toMatch(/boundary IoU\s+\d+\.\d\d %/);
 
     const lines = readFileSync(csv, 'utf8').trim().split('\n');
     expect(lines[0]).toBe('file,miou,pixel_accuracy,ms,preprocess_ms,inference_ms,postprocess_ms');

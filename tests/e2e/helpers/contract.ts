@@ -44,6 +44,13 @@ export function classMapSize(contract: ModelContract): { width: number; height: 
   return { width, height };
 }
 
+/** The size of the mask the app shows: the model's input size with guided upsampling (when the class map is smaller), else the class map's. */
+export function shownMaskSize(contract: ModelContract, upsample: 'guided' | 'nearest'): { width: number; height: number } {
+  const map = classMapSize(contract);
+  const [, , height, width] = contract.input.shape;
+  return upsample === 'guided' && (width > map.width || height > map.height) ? { width, height } : map;
+}
+
 export function classId(contract: ServedContract, name: string): number {
   const found = contract.classes.find((c) => c.name.toLowerCase() === name.toLowerCase());
   if (!found) throw new Error(`the contract ${contract.name} has no class "${name}" (has: ${contract.classes.map((c) => c.name).join(', ')})`);

@@ -39,7 +39,8 @@ class FakeClient implements PipelineClient {
     mask.fill(call.timestamp % 256);
     call.answer.resolve({
       kind: 'mask', mask, width: 2, height: 2, timestamp: call.timestamp, inputPath: 'fused I420',
-      timings: { preprocessMs: 1, inferenceMs: 10, postprocessMs: 0, workerMs: 11 },
+      modelMapSize: { width: 2, height: 2 }, postprocess: { stabilise: false, upsample: 'nearest' }, sceneCuts: 0,
+      timings: { preprocessMs: 1, inferenceMs: 10, postprocessMs: 0, stabiliseMs: 0, upsampleMs: 0, workerMs: 11 },
     });
   }
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_MASK_POSTPROCESS } from '../../../src/processing/maskPostprocess.ts';
 import { mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -115,5 +116,18 @@ describe('resolveBenchModel with :spin', () => {
     expect(spin.spinWait).toBe(true);
     expect(spin.name).toBe('default:spin');
     expect(spin.url).toBe(plain.url);
+  });
+});
+
+describe('resolveBenchModel with :plain', () => {
+  it("runs the app's mask postprocessing unless :plain turns stabilisation and guided upsampling off; suffixes combine", () => {
+    const normal = resolveBenchModel('default', null, 0, ctx);
+    const plain = resolveBenchModel('default:plain', null, 1, ctx);
+    const both = resolveBenchModel('fast:spin:plain', null, 2, ctx);
+    expect(normal.postprocess).toEqual(DEFAULT_MASK_POSTPROCESS);
+    expect(plain.postprocess).toEqual({ stabilise: false, upsample: 'nearest' });
+    expect(plain.name).toBe('default:plain');
+    expect(plain.url).toBe(normal.url);
+    expect(both).toMatchObject({ spinWait: true, postprocess: { stabilise: false, upsample: 'nearest' }, name: 'fast:plain:spin' });
   });
 });

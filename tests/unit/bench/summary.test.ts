@@ -61,7 +61,7 @@ describe('summarizeRounds', () => {
     expect(f.latencyP50Ms).toBe(300);
     expect(f.latencyP95Ms).toBeCloseTo(880, 9); // rank 3.8: 400 + 0.8 * 600
     // video upload: the median of the draws that took a frame (6, 8, 10), the empty ones left out
-    expect(f.stagesP50Ms).toEqual({ capture: 1, preprocess: 10, inference: 42, postprocess: 0.5, upload: 0.25, render: 2, 'video_upload': 8 });
+    expect(f.stagesP50Ms).toEqual({ capture: 1, preprocess: 10, inference: 42, postprocess: 0.5, stabilise: null, upsample: null, upload: 0.25, render: 2, 'video_upload': 8 });
   });
 
   it('ignores missing stage values instead of counting them as 0', () => {
@@ -173,7 +173,7 @@ describe('JSON and table', () => {
       seconds: 3,
       frames: 2,
     });
-    expect(Object.keys(json.stages_p50_ms)).toEqual(['capture', 'preprocess', 'inference', 'postprocess', 'upload', 'render', 'video_upload']);
+    expect(Object.keys(json.stages_p50_ms)).toEqual(['capture', 'preprocess', 'inference', 'postprocess', 'stabilise', 'upsample', 'upload', 'render', 'video_upload']);
     expect(ratioJson(compareFigures(figures, figures))).toMatchObject({ of: 'B/A', fps: 1, latency_p50_ms: 1, fps_paired_median: 1 });
   });
 

@@ -1,3 +1,4 @@
+import { UPSAMPLE_BY_DEFAULT } from '../../../src/processing/maskPostprocess.ts';
 import { describe, expect, it } from 'vitest';
 import { formatUsage, parseArgs, type FlagSpecs } from '../../../cli/lib/args.ts';
 import { UsageError } from '../../../cli/lib/errors.ts';
@@ -79,6 +80,7 @@ describe('parseEvalArgs', () => {
       model: DEFAULT_MODEL,
       backend: 'wasm',
       stabilise: STABILISE_BY_DEFAULT ? 'on' : 'off',
+      upsample: UPSAMPLE_BY_DEFAULT,
       verbose: false,
     });
   });
@@ -87,9 +89,11 @@ describe('parseEvalArgs', () => {
     const flags = parseEvalArgs([
       '--images', 'i', '--labels', 'l', '--model', 'm.onnx', '--backend', 'webgpu',
       '--json', 'o.json', '--csv', 'o.csv', '--report', 'o.html', '--limit', '5', '--stabilise', 'off',
+      '--upsample', 'nearest',
     ]);
-    expect(flags).toMatchObject({ model: 'm.onnx', backend: 'webgpu', json: 'o.json', csv: 'o.csv', report: 'o.html', limit: 5, stabilise: 'off' });
+    expect(flags).toMatchObject({ model: 'm.onnx', backend: 'webgpu', json: 'o.json', csv: 'o.csv', report: 'o.html', limit: 5, stabilise: 'off', upsample: 'nearest' });
     expect(() => parseEvalArgs(['--images', 'i', '--labels', 'l', '--stabilise', 'maybe'])).toThrow(UsageError);
+    expect(() => parseEvalArgs(['--images', 'i', '--labels', 'l', '--upsample', 'bicubic'])).toThrow(UsageError);
   });
 
   it('returns null for --help and throws UsageError for unknown flags', () => {
@@ -99,6 +103,7 @@ describe('parseEvalArgs', () => {
     expect(EVAL_USAGE).toContain('--images DIR');
     expect(EVAL_USAGE).toContain('--backend wasm|webgpu');
     expect(EVAL_USAGE).toContain('--stabilise on|off');
+    expect(EVAL_USAGE).toContain('--upsample guided|nearest');
   });
 });
 

@@ -7,7 +7,15 @@ import type { EvalPageResult } from '../../../src/eval/evalProtocol.ts';
 // IoU0 = 8/10 = 80 %, IoU1 = 5/7 = 71.43 %, IoU2 = null → mIoU 75.71 %, accuracy 13/15 = 86.67 %.
 // That is the stabilised sequence (the headline); unstabilised: class 0: 9 right, 1 as class 1 →
 // IoU0 = 9/10, IoU1 = 5/6 → mIoU 86.67 %, accuracy 14/15 = 93.33 %. Flicker: 4 of 20 steady pixel
-// pairs change class unstabilised (20 %), 1 of 20 stabilised (5 %).
+// pairs change class unstabilised (20 %), 1 of 20 stabilised (5 %). Near label edges (boundary
+// IoU), guided and stabilised (the headline): class 0: 4 right, 1 as class 1; class 1: 2 right →
+// 4/5 and 2/3 → 73.33 %; NEAREST and stabilised: class 0: 3 right, 2 as 1; class 1: 2 right → 3/5, 2/4 → 55 %.
+const SEQ = {
+  nearestOff: { confusion: [9, 1, 0, 0, 5, 0, 0, 0, 0], flicker: { steadyPixels: 20, changedPixels: 4 }, boundaryConfusion: [3, 2, 0, 0, 2, 0, 0, 0, 0] },
+  nearestOn: { confusion: [8, 2, 0, 0, 5, 0, 0, 0, 0], flicker: { steadyPixels: 20, changedPixels: 1 }, boundaryConfusion: [3, 2, 0, 0, 2, 0, 0, 0, 0] },
+  guidedOff: { confusion: [9, 1, 0, 0, 5, 0, 0, 0, 0], flicker: { steadyPixels: 20, changedPixels: 4 }, boundaryConfusion: [4, 1, 0, 0, 2, 0, 0, 0, 0] },
+  guidedOn: { confusion: [8, 2, 0, 0, 5, 0, 0, 0, 0], flicker: { steadyPixels: 20, changedPixels: 1 }, boundaryConfusion: [4, 1, 0, 0, 2, 0, 0, 0, 0] },
+};
 const RESULT: EvalPageResult = {
   backend: 'wasm',
   threads: 2,
@@ -23,12 +31,16 @@ const RESULT: EvalPageResult = {
     headline: 'on',
     rule: 'new class after 2 frames',
     sceneCuts: 0,
-    off: { confusion: [9, 1, 0, 0, 5, 0, 0, 0, 0], flicker: { steadyPixels: 20, changedPixels: 4 } },
-    on: { confusion: [8, 2, 0, 0, 5, 0, 0, 0, 0], flicker: { steadyPixels: 20, changedPixels: 1 } },
+    off: SEQ.guidedOff,
+    on: SEQ.guidedOn,
   },
+  upsampling: { headline: 'guided', rule: 'joint bilateral', nearest: SEQ.nearestOn, guided: SEQ.guidedOn },
+  variants: { 'nearest/off': SEQ.nearestOff, 'nearest/on': SEQ.nearestOn, 'guided/off': SEQ.guidedOff, 'guided/on': SEQ.guidedOn },
+  headlineVariant: 'guided/on',
+  boundaryRadius: 3,
   frames: [
-    { file: 'a.png', miou: 70, pixelAccuracy: 80, ms: 50.12345, preprocessMs: 2, inferenceMs: 45, postprocessMs: 1, stabiliseMs: 0.5, maskWidth: 4, maskHeight: 3, labelWidth: 4, labelHeight: 3 },
-    { file: 'b,c.png', miou: null, pixelAccuracy: null, ms: 60, preprocessMs: 3, inferenceMs: 55, postprocessMs: 1, stabiliseMs: 1.5, maskWidth: 4, maskHeight: 3, labelWidth: 4, labelHeight: 3 },
+    { file: 'a.png', miou: 70, pixelAccuracy: 80, ms: 50.12345, preprocessMs: 2, inferenceMs: 45, postprocessMs: 1, stabiliseMs: 0.5, upsampleMs: 2, maskWidth: 4, maskHeight: 3, labelWidth: 4, labelHeight: 3 },
+    { file: 'b,c.png', miou: null, pixelAccuracy: null, ms: 60, preprocessMs: 3, inferenceMs: 55, postprocessMs: 1, stabiliseMs: 1.5, upsampleMs: 4, maskWidth: 4, maskHeight: 3, labelWidth: 4, labelHeight: 3 },
   ],
   overlays: [
     { file: 'a.png', miou: 70, pixelAccuracy: 80, image: 'data:image/png;base64,AAAA', groundTruth: 'data:image/png;base64,BBBB', prediction: 'data:image/png;base64,CCCC' },
@@ -82,10 +94,24 @@ describe('buildEvalJson', () => {
       headline: 'on',
       rule: 'new class after 2 frames',
       scene_cuts: 0,
-      off: { miou: 86.667, pixel_accuracy: 93.333, flicker_rate: 20, steady_pixels: 20, changed_pixels: 4 },
-      on: { miou: 75.714, pixel_accuracy: 86.667, flicker_rate: 5, steady_pixels: 20, changed_pixels: 1 },
+      off: { miou: 86.667, boundary_iou: 73.333, pixel_accuracy: 93.333, flicker_rate: 20, steady_pixels: 20, changed_pixels: 4 },
+      on: { miou: 75.714, boundary_iou: 73.333, pixel_accuracy: 86.667, flicker_rate: 5, steady_pixels: 20, changed_pixels: 1 },
     });
     expect(json.timings_ms.stabilise).toEqual({ mean: 1, p50: 1, p95: 1.45 });
+    expect(json.timings_ms.upsample).toEqual({ mean: 3, p50: 3, p95: 3.9 });
+  });
+
+  it('reports boundary IoU with NEAREST and guided upsampling, and all four combinations', () => {
+    const json = buildEvalJson(RESULT, CONTEXT);
+    expect(json.boundary_iou).toBe(73.333);
+    expect(json.upsample.headline).toBe('guided');
+    expect(json.upsample.boundary_radius_px).toBe(3);
+    expect(json.upsample.nearest.boundary_iou).toBe(55);
+    expect(json.upsample.guided.boundary_iou).toBe(73.333);
+    expect(json.variants['nearest/off'].miou).toBe(86.667);
+    expect(json.variants['guided/on'].flicker_rate).toBe(5);
+    const nearest: EvalPageResult = { ...RESULT, headlineVariant: 'nearest/on', upsampling: { ...RESULT.upsampling, headline: 'nearest' } };
+    expect(buildEvalJson(nearest, CONTEXT).boundary_iou).toBe(55);
 
     const off: EvalPageResult = { ...RESULT, confusion: RESULT.stabilisation.off.confusion, stabilisation: { ...RESULT.stabilisation, headline: 'off' } };
     const offJson = buildEvalJson(off, CONTEXT);
@@ -132,10 +158,12 @@ describe('formatEvalText', () => {
     expect(text).toContain('pixel accuracy  86.67 %');
     expect(text).toContain('backend         wasm, 2 threads');
     expect(text).toContain('flicker rate    5.000 %');
-    expect(text).toContain('stabilisation   on (--stabilise on|off chooses the headline; both below)');
-    expect(text).toContain('on = new class after 2 frames\n     0 scene cuts; 1.00 ms mean, 1.45 ms p95 per class map');
-    expect(text).toMatch(/off\s+86\.67\s+93\.33\s+20\.000\n/);
-    expect(text).toMatch(/on \(headline\)\s+75\.71\s+86\.67\s+5\.000/);
+    expect(text).toContain('boundary IoU    73.33 %  (mIoU over the pixels within 3 px of a label edge)');
+    expect(text).toContain('stabilisation   on, upsampling guided (--stabilise on|off and --upsample nearest|guided choose the headline; all four below)');
+    expect(text).toContain('stabilisation on = new class after 2 frames\n     0 scene cuts; 1.00 ms mean, 1.45 ms p95 per class map (worker)');
+    expect(text).toContain('guided = joint bilateral\n     3.00 ms mean, 3.00 ms p50, 3.90 ms p95 per class map (worker)');
+    expect(text).toMatch(/NEAREST\s+off\s+86\.67\s+55\.00\s+93\.33\s+20\.000\n/);
+    expect(text).toMatch(/guided\s+on \(headline\)\s+75\.71\s+73\.33\s+86\.67\s+5\.000/);
   });
 });
 
@@ -159,6 +187,7 @@ describe('renderEvalReport', () => {
     expect(html).toContain('absent'); // Sky
     expect(html).toContain('flicker rate <b>5.000 %</b>');
     expect(html).toContain('off: mIoU 86.67 %, flicker rate 20.000 %; on: mIoU 75.71 %, flicker rate 5.000 %');
+    expect(html).toContain('nearest: mIoU 75.71 %, boundary IoU 55.00 %; guided: mIoU 75.71 %, boundary IoU 73.33 %');
   });
 
   it('escapes text from files and models', () => {

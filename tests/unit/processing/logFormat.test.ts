@@ -32,7 +32,9 @@ describe('toCsv', () => {
   it('has the documented default columns', () => {
     expect(FRAME_LOG_COLUMNS[0]).toBe('time');
     expect(FRAME_LOG_COLUMNS).toContain('inferenceMs');
-    expect(FRAME_LOG_COLUMNS).toHaveLength(15);
+    expect(FRAME_LOG_COLUMNS).toHaveLength(17);
+    expect(FRAME_LOG_COLUMNS).toContain('stabiliseMs');
+    expect(FRAME_LOG_COLUMNS).toContain('upsampleMs');
     expect(FRAME_LOG_COLUMNS).toContain('videoUploadMs');
     expect(FRAME_LOG_COLUMNS).toContain('event');
   });

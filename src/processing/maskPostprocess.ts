@@ -1,0 +1,140 @@
+// What happens to a model's class map before it is shown, in the segmentation worker: temporal
+// stabilisation (temporalStabiliser.ts, at the map's own size) and then upsampling to the model's
+// input size, NEAREST (the map is sent as it is and the renderer scales it) or guided by the frame
+// (guidedUpsample.ts). Both run where the frame's pixels already are, so the page's thread does
+// nothing per frame for them. `npm run eval` asks for every combination of the two at once
+// (variants()), so one run scores them all on the very same class maps.
+
+import { GuidedUpsampler, DEFAULT_GUIDED_UPSAMPLE, type GuideImage, type GuidedUpsampleOptions } from './guidedUpsample.ts';
+import { DEFAULT_STABILISER_OPTIONS, STABILISE_BY_DEFAULT, TemporalStabiliser, type TemporalStabiliserOptions } from './temporalStabiliser.ts';
+
+export type UpsampleMode = 'nearest' | 'guided';
+export const UPSAMPLE_MODES: readonly UpsampleMode[] = ['nearest', 'guided'];
+
+/**
+ * What the app and `npm run eval` use unless told otherwise: guided, because on the labelled val clip
+ * it raises boundary IoU and does not lower mIoU, within the worker's 3 ms budget (README, "Edges").
+ */
+export const UPSAMPLE_BY_DEFAULT: UpsampleMode = 'guided';
+
+export interface MaskPostprocessSettings {
+  readonly stabilise: boolean;
+  readonly upsample: UpsampleMode;
+}
+
+export const DEFAULT_MASK_POSTPROCESS: MaskPostprocessSettings = { stabilise: STABILISE_BY_DEFAULT, upsample: UPSAMPLE_BY_DEFAULT };
+
+export interface ShownMask {
+  /** Class ids, row-major, width x height. */
+  readonly mask: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+export interface PostprocessTimings {
+  readonly stabiliseMs: number;
+  readonly upsampleMs: number;
+}
+
+/** The four combinations `npm run eval` scores, named `${upsample}/${stabilise ? 'on' : 'off'}`. */
+export type MaskVariantName = `${UpsampleMode}/${'on' | 'off'}`;
+export const MASK_VARIANT_NAMES: readonly MaskVariantName[] = ['nearest/off', 'nearest/on', 'guided/off', 'guided/on'];
+
+export function variantName(settings: MaskPostprocessSettings): MaskVariantName {
+  return `${settings.upsample}/${settings.stabilise ? 'on' : 'off'}`;
+}
+
+export function describePostprocess(settings: MaskPostprocessSettings): string {
+  return `${settings.upsample === 'guided' ? 'guided' : 'NEAREST'} upsampling, stabilisation ${settings.stabilise ? 'on' : 'off'}`;
+}
+
+export class MaskPostprocessor {
+  private current: MaskPostprocessSettings;
+  private readonly stabiliser: TemporalStabiliser;
+  private readonly upsampler: GuidedUpsampler;
+  private stabilised = new Uint8Array(0);
+
+  constructor(
+    settings: MaskPostprocessSettings = DEFAULT_MASK_POSTPROCESS,
+    stabiliserOptions: TemporalStabiliserOptions = DEFAULT_STABILISER_OPTIONS,
+    upsampleOptions: GuidedUpsampleOptions = DEFAULT_GUIDED_UPSAMPLE,
+  ) {
+    this.current = settings;
+    this.stabiliser = new TemporalStabiliser(stabiliserOptions);
+    this.upsampler = new GuidedUpsampler(upsampleOptions);
+  }
+
+  get settings(): MaskPostprocessSettings {
+    return this.current;
+  }
+
+  get stabiliserOptions(): TemporalStabiliserOptions {
+    return this.stabiliser.options;
+  }
+
+  get upsampleOptions(): GuidedUpsampleOptions {
+    return this.upsampler.options;
+  }
+
+  /** Maps taken as scene cuts so far (the stabiliser's history was dropped there). */
+  get sceneCuts(): number {
+    return this.stabiliser.sceneCuts;
+  }
+
+  /** New settings; turning stabilisation on starts without history. */
+  configure(settings: MaskPostprocessSettings): void {
+    if (settings.stabilise && !this.current.stabilise) this.stabiliser.reset();
+    this.current = settings;
+  }
+
+  /** Drops the stabiliser's history (a new source, a seek, another model). */
+  reset(): void {
+    this.stabiliser.reset();
+  }
+
+  /**
+   * The mask to show for one class map (mapW x mapH) of the frame `guide` holds: `out` is used when it
+   * has the right length. Guided upsampling needs the guide; without one the map stays at its size.
+   */
+  process(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage | null, out?: Uint8Array): ShownMask & PostprocessTimings {
+    const t0 = performance.now();
+    const source = this.current.stabilise ? this.stabilise(map, mapW, mapH) : map;
+    const t1 = performance.now();
+    const shown = this.resize(source, mapW, mapH, this.current.upsample, guide, out);
+    return { ...shown, stabiliseMs: t1 - t0, upsampleMs: performance.now() - t1 };
+  }
+
+  /** Every combination of the settings for one class map, in new buffers; the stabiliser's history advances once. */
+  variants(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage | null): Record<MaskVariantName, ShownMask> & PostprocessTimings {
+    const t0 = performance.now();
+    const stabilised = this.stabilise(map, mapW, mapH).slice();
+    const t1 = performance.now();
+    const guided = this.resize(stabilised, mapW, mapH, 'guided', guide);
+    const upsampleMs = performance.now() - t1;
+    return {
+      'nearest/off': { mask: map.slice(0, mapW * mapH), width: mapW, height: mapH },
+      'nearest/on': { mask: stabilised, width: mapW, height: mapH },
+      'guided/off': this.resize(map, mapW, mapH, 'guided', guide),
+      'guided/on': guided,
+      stabiliseMs: t1 - t0,
+      upsampleMs,
+    };
+  }
+
+  private stabilise(map: Uint8Array, mapW: number, mapH: number): Uint8Array {
+    const n = mapW * mapH;
+    if (this.stabilised.length !== n) this.stabilised = new Uint8Array(n);
+    return this.stabiliser.apply(map, mapW, mapH, this.stabilised);
+  }
+
+  private resize(map: Uint8Array, mapW: number, mapH: number, mode: UpsampleMode, guide: GuideImage | null, out?: Uint8Array): ShownMask {
+    if (mode === 'guided' && guide && (guide.width > mapW || guide.height > mapH)) {
+      const mask = this.upsampler.upsample(map, mapW, mapH, guide, out);
+      return { mask, width: guide.width, height: guide.height };
+    }
+    const n = mapW * mapH;
+    const mask = out && out.length === n ? out : new Uint8Array(n);
+    if (mask !== map) mask.set(map.subarray(0, n));
+    return { mask, width: mapW, height: mapH };
+  }
+}
