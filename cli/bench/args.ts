@@ -18,7 +18,7 @@ export const BENCH_FLAGS = {
     kind: 'string',
     metavar: 'PATH|NAME|default',
     default: DEFAULT_MODEL_SPEC,
-    description: `ONNX model with one NCHW float input (its contract PATH.json is optional), or the toolbar's name of a shipped model (${MODEL_ROLES.join(', ')}); append :spin to let ORT's WASM thread pool spin-wait between runs (its default; the app turns it off), :plain to turn the worker's mask stabilisation and guided upsampling off (NEAREST, as the model gives it)`,
+    description: `ONNX model with one NCHW float input (its contract PATH.json is optional), or the toolbar's name of a shipped model (${MODEL_ROLES.join(', ')}); append :spin to let ORT's WASM thread pool spin-wait between runs (its default; the app turns it off), :plain to turn the worker's mask stabilisation and guided upsampling off (NEAREST, as the model gives it), :export to export the segmented video through each measured window`,
   },
   compare: { kind: 'string', metavar: 'A B', description: 'benchmark two models (PATH|NAME|default each), alternating rounds' },
   backend: { kind: 'enum', values: ['wasm', 'webgpu'] as const, default: 'wasm', description: 'onnxruntime-web backend' },
@@ -53,7 +53,8 @@ export const BENCH_USAGE = formatUsage(
     'Examples: npm run bench -- --seconds 15\n' +
     '          npm run bench -- --compare default models/other.onnx --rounds 3 --json bench.json\n' +
     '          npm run bench -- --compare default default:spin --threads 2\n' +
-    '          npm run bench -- --compare default default:plain   (what stabilisation + guided edges cost)',
+    '          npm run bench -- --compare default default:plain   (what stabilisation + guided edges cost)\n' +
+    '          npm run bench -- --compare default default:export  (what exporting the video costs)',
 );
 
 export interface InputSize {

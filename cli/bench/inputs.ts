@@ -40,12 +40,16 @@ export interface BenchModel {
   readonly spinWait: boolean;
   /** How the worker makes masks from class maps: the app's defaults, or both off with spec suffix ":plain". */
   readonly postprocess: MaskPostprocessSettings;
+  /** Export the segmented video during the measured window (spec suffix ":export"): what recording costs. */
+  readonly exportVideo: boolean;
 }
 
 /** The spec suffix that turns ORT's thread-pool spin-waiting on for that model (e.g. `default:spin`). */
 export const SPIN_SUFFIX = ':spin';
 /** The spec suffix that turns the worker's stabilisation and guided upsampling off (e.g. `default:plain`). */
 export const PLAIN_SUFFIX = ':plain';
+/** The spec suffix that exports the segmented video (window.dashseg.exportVideo) while the window is measured. */
+export const EXPORT_SUFFIX = ':export';
 const PLAIN_POSTPROCESS: MaskPostprocessSettings = { stabilise: false, upsample: 'nearest' };
 
 /** `dir/name.onnx` → `dir/name-<H>x<W>.onnx` (the naming of exports at another input size). */
@@ -59,10 +63,11 @@ export function sizedModelPath(onnx: string, size: InputSize): string {
  * in the routed URLs. The shipped model is served from dist/ (/models/...); everything else by route().
  */
 export function resolveBenchModel(given: string, size: InputSize | null, index: number, ctx: PathContext): BenchModel {
-  // Suffixes, in any order at the end: ":spin", ":plain".
+  // Suffixes, in any order at the end: ":spin", ":plain", ":export".
   let spec = given;
   let spinWait = false;
   let plain = false;
+  let exportVideo = false;
   for (;;) {
     if (spec.endsWith(SPIN_SUFFIX) && !spinWait) {
       spinWait = true;
@@ -70,11 +75,14 @@ export function resolveBenchModel(given: string, size: InputSize | null, index: 
     } else if (spec.endsWith(PLAIN_SUFFIX) && !plain) {
       plain = true;
       spec = spec.slice(0, -PLAIN_SUFFIX.length);
+    } else if (spec.endsWith(EXPORT_SUFFIX) && !exportVideo) {
+      exportVideo = true;
+      spec = spec.slice(0, -EXPORT_SUFFIX.length);
     } else break;
   }
   const resolved = resolveModelSpec(spec, size, index, ctx);
-  const suffix = `${plain ? PLAIN_SUFFIX : ''}${spinWait ? SPIN_SUFFIX : ''}`;
-  return { ...resolved, name: `${resolved.name}${suffix}`, spinWait, postprocess: plain ? PLAIN_POSTPROCESS : DEFAULT_MASK_POSTPROCESS };
+  const suffix = `${plain ? PLAIN_SUFFIX : ''}${spinWait ? SPIN_SUFFIX : ''}${exportVideo ? EXPORT_SUFFIX : ''}`;
+  return { ...resolved, name: `${resolved.name}${suffix}`, spinWait, postprocess: plain ? PLAIN_POSTPROCESS : DEFAULT_MASK_POSTPROCESS, exportVideo };
 }
 
 function resolveModelSpec(spec: string, size: InputSize | null, index: number, ctx: PathContext): BenchModel {
@@ -101,14 +109,14 @@ function resolveModelSpec(spec: string, size: InputSize | null, index: number, c
   }
   const name = size ? `${spec} @${size.height}x${size.width}` : spec;
   if ((isDefault || role) && !size) {
-    return { spec, name, files, url: `/${role ? shippedModelFile(role.name) : DEFAULT_MODEL_FILE}`, routed: new Map(), spinWait: false, postprocess: DEFAULT_MASK_POSTPROCESS };
+    return { spec, name, files, url: `/${role ? shippedModelFile(role.name) : DEFAULT_MODEL_FILE}`, routed: new Map(), spinWait: false, postprocess: DEFAULT_MASK_POSTPROCESS, exportVideo: false };
   }
   const routed = new Map<string, string>();
   const key = `model/${index}/${path.basename(files.onnx)}`;
   routed.set(key, files.onnx);
   // Without a contract the key is not served: the page's request answers 404 and the worker derives one.
   if (files.contract) routed.set(`model/${index}/${path.basename(files.contract)}`, files.contract);
-  return { spec, name, files, url: routedUrlPath(BENCH_ROUTE_PREFIX, key), routed, spinWait: false, postprocess: DEFAULT_MASK_POSTPROCESS };
+  return { spec, name, files, url: routedUrlPath(BENCH_ROUTE_PREFIX, key), routed, spinWait: false, postprocess: DEFAULT_MASK_POSTPROCESS, exportVideo: false };
 }
 
 export interface BenchVideo {

@@ -84,11 +84,26 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
     const start = (await page.evaluate(START_WINDOW)) as { t: number; dropped: number; frames: number };
     const mainThread = new MainThreadSampler(await mainThreadTaskSeconds(cdp), start.frames);
     const windowEnd = Date.now() + plan.seconds * 1000;
+    // ":export": the segmented video is recorded through the window (its whole length).
+    const exporting = model.exportVideo
+      ? page.evaluate(
+        (sec) => (window as unknown as { dashseg: Automation }).dashseg.exportVideo({ seconds: sec })
+          .then((v) => ({ frames: v.frames, bytes: v.bytes.length, width: v.width, height: v.height, stoppedEarly: v.stoppedEarly ?? null })),
+        plan.seconds,
+      ).catch((err: unknown) => {
+        session.warn(`${model.name}: the export failed: ${(err as Error).message.split('\n')[0]}`);
+        return null;
+      })
+      : null;
     await session.waitUntil('measuring', since, () => Date.now() >= windowEnd, 1000, (s) => {
       const left = Math.max(0, Math.ceil((windowEnd - Date.now()) / 1000));
       progress.update(`${prefix} · measuring · ${left} s left · ${s.fps.toFixed(1)} fps · latency p50 ${s.latencyP50Ms?.toFixed(0) ?? '—'} ms`);
       void mainThreadTaskSeconds(cdp).then((taskSeconds) => mainThread.sample(taskSeconds, s.frames));
     }, windowEnd);
+    if (exporting) {
+      const exported = await exporting;
+      if (exported) progress.log(`${prefix}: exported ${exported.frames} frames (${exported.width}x${exported.height}, ${(exported.bytes / 1e6).toFixed(1)} MB)${exported.stoppedEarly ? `, stopped early: ${exported.stoppedEarly}` : ''}`);
+    }
     const end = await page.evaluate(() => {
       const d = (window as unknown as { dashseg: Automation }).dashseg;
       d.stopRecording();

@@ -128,6 +128,8 @@ describe('resolveBenchModel with :plain', () => {
     expect(plain.postprocess).toEqual({ stabilise: false, upsample: 'nearest' });
     expect(plain.name).toBe('default:plain');
     expect(plain.url).toBe(normal.url);
-    expect(both).toMatchObject({ spinWait: true, postprocess: { stabilise: false, upsample: 'nearest' }, name: 'fast:plain:spin' });
+    expect(both).toMatchObject({ spinWait: true, postprocess: { stabilise: false, upsample: 'nearest' }, name: 'fast:plain:spin', exportVideo: false });
+    const exporting = resolveBenchModel('default:export', null, 3, ctx);
+    expect(exporting).toMatchObject({ exportVideo: true, name: 'default:export', postprocess: DEFAULT_MASK_POSTPROCESS });
   });
 });
