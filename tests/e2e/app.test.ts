@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
 import { AppPage, artifactPath } from './helpers/appPage.ts';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
-import { classId, classNames, fetchContract } from './helpers/contract.ts';
+import { classId, classNames, fetchContract, fetchModelContract, shownMaskSize } from './helpers/contract.ts';
 import { classShareInRows, describeMask, flipRows } from './helpers/masks.ts';
 import { STAGE_COLUMNS, type FrameLogRow, type LogSummary } from '../../src/processing/logFormat.ts';
 
@@ -65,6 +65,35 @@ describe('app on video files (WASM)', () => {
       const flipped = flipRows(mask);
       expect(classShareInRows(flipped, road, 0, mask.height / 4), 'the flipped mask has road in its top quarter').toBeGreaterThanOrEqual(0.05);
     }
+  });
+
+  test('edges follow the picture by default (mask at the input size, guided in the worker); ?upsample=nearest and the toggle give the class map as it is', async () => {
+    const contract = await fetchModelContract(server().url);
+    const guided = shownMaskSize(contract, 'guided');
+    const nearest = shownMaskSize(contract, 'nearest');
+    expect(guided.width * guided.height).toBeGreaterThan(nearest.width * nearest.height); // the default model's map is smaller than its input
+    app = await AppPage.open(browser(), server().url, '?record=1', { name: 'guided-edges' });
+    let s = await app.waitForFrames(3, { timeoutMs: LOAD_MS + 30_000 });
+    let mask = await app.latestMask();
+    expect(mask && { width: mask.width, height: mask.height }).toEqual(guided);
+    expect(await app.page.isChecked('#guided-edges')).toBe(true);
+    // The toggle: later masks come at the class map's size, and the log shows no upsampling time.
+    await app.page.uncheck('#guided-edges');
+    const atToggle = (await app.stats())?.frames ?? s.frames; // counted from here: frames already in the worker may still be guided
+    s = await app.waitForFrames(atToggle + 4, { timeoutMs: 60_000 });
+    mask = await app.latestMask();
+    expect(mask && { width: mask.width, height: mask.height }).toEqual(nearest);
+    const rows = await app.page.evaluate(() => (window as unknown as { dashseg: { log(): FrameLogRow[] } }).dashseg.log());
+    const last = rows[rows.length - 1] as FrameLogRow;
+    expect(last.upsampleMs).toBeLessThan(0.5);
+    expect(rows.some((r) => (r.upsampleMs ?? 0) > 0.1)).toBe(true); // the guided ones before
+    await app.close();
+    app = await AppPage.open(browser(), server().url, '?upsample=nearest', { name: 'nearest-edges' });
+    await app.waitForFrames(2, { timeoutMs: LOAD_MS + 30_000 });
+    mask = await app.latestMask();
+    expect(mask && { width: mask.width, height: mask.height }).toEqual(nearest);
+    expect(await app.page.isChecked('#guided-edges')).toBe(false);
+    expect(app.pageErrors).toEqual([]);
   });
 
   test('?record=1 logs every shown frame with stage timings, and summary() gives fps and latency', async () => {

@@ -36,7 +36,7 @@ export async function fetchModelContract(baseUrl: string, contractPath = DEFAULT
   return parseModelContract(await fetchJson(url), url);
 }
 
-/** Size of the model's class map (output shape [1, H, W]): the size of every mask the app shows. */
+/** Size of the model's class map (output shape [1, H, W]): the size of the masks the app shows with ?upsample=nearest. */
 export function classMapSize(contract: ModelContract): { width: number; height: number } {
   const output = findOutput(contract, 'classmap');
   if (!output) throw new Error(`the contract ${contract.name} has no classmap output`);
