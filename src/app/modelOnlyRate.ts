@@ -4,7 +4,7 @@
 // a VideoFrame of the video when the browser has them (clones share its pixels: no copy per run, and
 // the worker reads its planes as it does in the app), else a bitmap resized to the model input.
 
-import { resizedBitmap } from '../capture/frameSource.ts';
+import { resizedBitmap, type FrameSource } from '../capture/frameSource.ts';
 import type { DisplaySource } from '../render/overlayRenderer.ts';
 import type { PipelineClient } from './segmentationPipeline.ts';
 import type { ModelOnlyRate } from './automationApi.ts';
@@ -31,5 +31,29 @@ export async function measureModelOnlyRate(client: PipelineClient, picture: Disp
     return { frames, seconds: elapsed, fps: frames / elapsed };
   } finally {
     sample.close();
+  }
+}
+
+/**
+ * The model-only rate of the app's own worker, on the picture its source shows now: the source is
+ * paused and the pipeline drained meanwhile; then the source plays again (paused if the tab is hidden),
+ * unless it was replaced.
+ */
+export async function measureAppModelOnly(
+  model: { readonly client: PipelineClient | null; readonly pipeline: { clearWaiting(): void; drain(): Promise<void> } | null },
+  sources: { readonly source: FrameSource | null },
+  seconds: number,
+): Promise<ModelOnlyRate> {
+  const client = model.client;
+  const source = sources.source;
+  const picture = source?.display();
+  if (!client || !source || !picture) throw new Error('measureModelOnly needs a model and a playing source');
+  source.setPaused(true);
+  model.pipeline?.clearWaiting();
+  try {
+    await model.pipeline?.drain();
+    return await measureModelOnlyRate(client, picture, seconds);
+  } finally {
+    if (sources.source === source) source.setPaused(document.hidden);
   }
 }

@@ -26,6 +26,45 @@ export interface AppSnapshot {
   readonly messages: readonly AppMessage[];
 }
 
+/** The parts a snapshot reads: ModelSession, SourceController, the overlay (null without WebGL), FrameLog, MessageBoard. */
+export interface ReportedParts {
+  readonly model: {
+    readonly status: string;
+    readonly modelUrl: string;
+    readonly client: AppSnapshot['client'];
+    readonly stats: LiveStats | null;
+    readonly pipeline: { readonly dropped: number } | null;
+  };
+  readonly sources: { readonly source: AppSnapshot['source']; readonly sourceEnded: boolean };
+  readonly overlay: {
+    readonly presenter: { maskAgeMs(): number | null; readonly synced: boolean };
+    readonly renderer: { videoFps(now: number): number; memoryInfo(): NonNullable<DashsegStats['rendererMemory']> };
+  } | null;
+  readonly log: { readonly recording: boolean };
+  readonly messages: { readonly lastError: AppError | null; messages(): readonly AppMessage[] };
+}
+
+/** The app's state now (`now`: performance.now(), for the video's frame rate). */
+export function snapshotOf(p: ReportedParts, now: number): AppSnapshot {
+  const { model, sources, overlay } = p;
+  return {
+    status: model.status,
+    requestedModel: model.modelUrl,
+    client: model.client,
+    stats: model.stats,
+    source: sources.source,
+    sourceEnded: sources.sourceEnded,
+    dropped: model.pipeline?.dropped ?? 0,
+    maskAgeMs: overlay?.presenter.maskAgeMs() ?? null,
+    synced: overlay?.presenter.synced ?? false,
+    videoFps: overlay?.renderer.videoFps(now) ?? 0,
+    recording: p.log.recording,
+    rendererMemory: overlay?.renderer.memoryInfo() ?? null,
+    lastError: p.messages.lastError,
+    messages: p.messages.messages(),
+  };
+}
+
 export function hudModelOf(a: AppSnapshot, now: number): HudModel {
   const info = a.client?.info ?? null;
   const s = a.stats;
