@@ -113,18 +113,24 @@ def _hff(branches):
     return torch.cat(outs, 1)
 
 
+def _add_esp_branches(module: nn.Module, c_in: int, c_out: int, reduce_kernel: int, reduce_stride: int) -> None:
+    """The reduction `c1` and the five parallel dilated 3x3 branches `d1`..`d16` of an ESP module, under the
+    authors' attribute names (so their state-dict keys load)."""
+    n, n1 = _esp_widths(c_out)
+    module.c1 = C(c_in, n, reduce_kernel, reduce_stride)
+    module.d1 = CDilated(n, n1, 3, 1, 1)
+    module.d2 = CDilated(n, n, 3, 1, 2)
+    module.d4 = CDilated(n, n, 3, 1, 4)
+    module.d8 = CDilated(n, n, 3, 1, 8)
+    module.d16 = CDilated(n, n, 3, 1, 16)
+
+
 class DownSamplerB(nn.Module):
     """Strided ESP module: 3x3 stride-2 reduction, 5 parallel dilated 3x3 (d = 1, 2, 4, 8, 16), HFF, BN, PReLU."""
 
     def __init__(self, c_in: int, c_out: int):
         super().__init__()
-        n, n1 = _esp_widths(c_out)
-        self.c1 = C(c_in, n, 3, 2)
-        self.d1 = CDilated(n, n1, 3, 1, 1)
-        self.d2 = CDilated(n, n, 3, 1, 2)
-        self.d4 = CDilated(n, n, 3, 1, 4)
-        self.d8 = CDilated(n, n, 3, 1, 8)
-        self.d16 = CDilated(n, n, 3, 1, 16)
+        _add_esp_branches(self, c_in, c_out, reduce_kernel=3, reduce_stride=2)
         self.bn = nn.BatchNorm2d(c_out, eps=BN_EPS)
         self.act = nn.PReLU(c_out)
 
@@ -139,13 +145,7 @@ class DilatedParllelResidualBlockB(nn.Module):  # (sic) the authors' class name
 
     def __init__(self, c_in: int, c_out: int, add: bool = True):
         super().__init__()
-        n, n1 = _esp_widths(c_out)
-        self.c1 = C(c_in, n, 1, 1)
-        self.d1 = CDilated(n, n1, 3, 1, 1)
-        self.d2 = CDilated(n, n, 3, 1, 2)
-        self.d4 = CDilated(n, n, 3, 1, 4)
-        self.d8 = CDilated(n, n, 3, 1, 8)
-        self.d16 = CDilated(n, n, 3, 1, 16)
+        _add_esp_branches(self, c_in, c_out, reduce_kernel=1, reduce_stride=1)
         self.bn = BR(c_out)
         self.add = add
 
