@@ -234,6 +234,16 @@ def count_params(model: nn.Module) -> int:
     return sum(p.numel() for p in model.parameters())
 
 
+def _forward_with_hooks(model: nn.Module, handles: list, shape) -> None:
+    """One forward pass on zeros of `shape` with the counting hooks registered, which are removed after it."""
+    try:
+        with torch.no_grad():
+            model(torch.zeros(shape))
+    finally:
+        for h in handles:
+            h.remove()
+
+
 def count_macs(model: nn.Module, shape=(1, 3, HEIGHT, WIDTH)) -> dict[str, int]:
     """Multiply-accumulates of every Conv2d and ConvTranspose2d (forward hooks, one pass). BatchNorm,
     PReLU, pooling, additions and concatenations are not counted (the usual convention)."""
@@ -253,12 +263,7 @@ def count_macs(model: nn.Module, shape=(1, 3, HEIGHT, WIDTH)) -> dict[str, int]:
             handles.append(m.register_forward_hook(deconv_hook))
         elif isinstance(m, nn.Conv2d):
             handles.append(m.register_forward_hook(conv_hook))
-    try:
-        with torch.no_grad():
-            model(torch.zeros(shape))
-    finally:
-        for h in handles:
-            h.remove()
+    _forward_with_hooks(model, handles, shape)
     totals["total"] = totals["conv"] + totals["deconv"]
     return totals
 
@@ -279,12 +284,7 @@ def count_other_ops(model: nn.Module, shape=(1, 3, HEIGHT, WIDTH)) -> int:
 
     handles = [m.register_forward_hook(hook) for m in model.modules()
                if isinstance(m, (nn.BatchNorm2d, nn.PReLU, nn.AvgPool2d))]
-    try:
-        with torch.no_grad():
-            model(torch.zeros(shape))
-    finally:
-        for h in handles:
-            h.remove()
+    _forward_with_hooks(model, handles, shape)
     return total
 
 
