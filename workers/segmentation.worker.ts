@@ -402,9 +402,9 @@ async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recy
           workerMs: t4 - t0,
         },
       };
-      const buffers = new Set<ArrayBuffer>([shown.mask.buffer as ArrayBuffer]);
-      if (variants) for (const name of MASK_VARIANT_NAMES) buffers.add(variants[name].mask.buffer as ArrayBuffer);
-      return Comlink.transfer(result, [...buffers]);
+      // The shown mask is one of the variants when there are any (each in its own buffer).
+      const buffers = variants ? MASK_VARIANT_NAMES.map((name) => variants[name].mask.buffer) : [shown.mask.buffer];
+      return Comlink.transfer(result, buffers as ArrayBuffer[]);
     } finally {
       tensor.dispose();
     }

@@ -98,10 +98,23 @@ export class MaskPostprocessor {
    */
   process(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage | null, out?: Uint8Array): ShownMask & PostprocessTimings {
     const t0 = performance.now();
+    if (!this.guides(this.current.upsample, mapW, mapH, guide)) {
+      // Sent at the map's size: stabilised straight into the buffer that is sent (one pass, no extra copy).
+      const n = mapW * mapH;
+      const mask = out && out.length === n ? out : new Uint8Array(n);
+      if (this.current.stabilise) this.stabiliser.apply(map, mapW, mapH, mask);
+      else mask.set(map.subarray(0, n));
+      return { mask, width: mapW, height: mapH, stabiliseMs: this.current.stabilise ? performance.now() - t0 : 0, upsampleMs: 0 };
+    }
     const source = this.current.stabilise ? this.stabilise(map, mapW, mapH) : map;
     const t1 = performance.now();
-    const shown = this.resize(source, mapW, mapH, this.current.upsample, guide, out);
+    const shown = this.resize(source, mapW, mapH, 'guided', guide, out);
     return { ...shown, stabiliseMs: t1 - t0, upsampleMs: performance.now() - t1 };
+  }
+
+  /** Whether `mode` upsamples a mapW x mapH map with this guide (there is one, and it is larger). */
+  private guides(mode: UpsampleMode, mapW: number, mapH: number, guide: GuideImage | null): guide is GuideImage {
+    return mode === 'guided' && guide !== null && (guide.width > mapW || guide.height > mapH);
   }
 
   /** Every combination of the settings for one class map, in new buffers; the stabiliser's history advances once. */
@@ -128,7 +141,7 @@ export class MaskPostprocessor {
   }
 
   private resize(map: Uint8Array, mapW: number, mapH: number, mode: UpsampleMode, guide: GuideImage | null, out?: Uint8Array): ShownMask {
-    if (mode === 'guided' && guide && (guide.width > mapW || guide.height > mapH)) {
+    if (this.guides(mode, mapW, mapH, guide)) {
       const mask = this.upsampler.upsample(map, mapW, mapH, guide, out);
       return { mask, width: guide.width, height: guide.height };
     }
