@@ -6,6 +6,7 @@ import { AppShell } from './ui/appShell.ts';
 import { LogStore } from './ui/logStore.ts';
 import { parseAppOptions, MODEL_CHOICES, UrlOptionsError, type AppOptions } from './ui/urlOptions.ts';
 import { OverlayRenderer } from './render/overlayRenderer.ts';
+import { MaskLayerRestarts } from './app/maskLayerRestart.ts';
 import { FrameLog, type ShownExtra } from './app/frameLog.ts';
 import { MaskPresenter } from './app/maskPresenter.ts';
 import { MessageReporter } from './app/messageReporter.ts';
@@ -14,7 +15,7 @@ import { SourceController } from './app/sourceController.ts';
 import { SegmentedFrameHandler } from './app/segmentedFrameHandler.ts';
 import { PaletteControl } from './app/paletteControl.ts';
 import { HiddenTabPause } from './app/hiddenTabPause.ts';
-import { RenderLoop } from './app/renderLoop.ts';
+import { DisplayUpdates } from './app/displayUpdates.ts';
 import { RecordingControl } from './app/recordingControl.ts';
 import { VideoExportControl } from './app/videoExportControl.ts';
 import { createAutomationApi } from './app/automation.ts';
@@ -22,7 +23,7 @@ import { snapshotOf, type AppSnapshot } from './app/statusReport.ts';
 import type { DashsegAutomation } from './app/automationApi.ts';
 import type { MaskPostprocessSettings } from './processing/maskPostprocess.ts';
 
-/** What draws the picture and the mask; made at start, absent without WebGL2. */
+/** What shows the picture and draws the mask; made at start, absent without WebGL2. */
 interface Overlay {
   readonly renderer: OverlayRenderer;
   readonly presenter: MaskPresenter<ShownExtra>;
@@ -39,7 +40,7 @@ export class DashsegApp {
   private readonly recording: RecordingControl;
   private readonly exporter: VideoExportControl;
   private readonly hiddenTab: HiddenTabPause;
-  private readonly renderLoop: RenderLoop;
+  private readonly display: DisplayUpdates;
   private overlay: Overlay | null = null;
 
   constructor(root: HTMLElement, search: string) {
@@ -94,9 +95,13 @@ export class DashsegApp {
       messages,
     });
     this.sources = new SourceController({
-      onFrame: (frame) => this.model.offer(frame, document.hidden),
+      onFrame: (frame) => {
+        this.model.offer(frame, document.hidden);
+        this.display.pictureChanged();
+      },
       onStarted: (source) => {
         this.model.sourceChanged(source);
+        this.display.pictureChanged();
         messages.sourceStarted(this.model.client === null);
       },
       contract: () => this.model.contract,
@@ -107,7 +112,7 @@ export class DashsegApp {
     this.recording = new RecordingControl(log, shell.recordButton, messages, () => this.model.logSummaryContext());
     this.exporter = new VideoExportControl({ sources: this.sources, display: () => this.overlay?.renderer ?? null, palette: this.palette.palette, messages });
     this.hiddenTab = new HiddenTabPause(() => this.sources.source, messages);
-    this.renderLoop = new RenderLoop({
+    this.display = new DisplayUpdates({
       presenter,
       picture: () => this.sources.source?.display() ?? null,
       stats: () => this.model.stats,
@@ -120,16 +125,22 @@ export class DashsegApp {
   }
 
   async start(): Promise<void> {
+    const { shell, messages, display } = this;
     try {
-      const renderer = new OverlayRenderer(this.shell.stage, this.shell.canvas, this.palette.palette);
-      const presenter = new MaskPresenter<ShownExtra>(renderer);
+      const renderer = await OverlayRenderer.create(shell.stage, shell.canvas, this.palette.palette, Number(shell.opacitySlider.value), this.options.maskLayer);
+      const presenter: MaskPresenter<ShownExtra> = new MaskPresenter<ShownExtra>(renderer, {
+        onShown: (shown) => display.maskShown(shown),
+        onFailed: (err) => void restarts.restart(err),
+      });
+      const restarts = new MaskLayerRestarts(renderer, presenter, messages);
       presenter.setSynced(this.options.synced);
       this.overlay = { renderer, presenter };
+      new ResizeObserver(() => display.pictureChanged()).observe(shell.stage);
     } catch (err) {
-      this.messages.fail('webgl-unavailable', `WebGL2 is not available, so the overlay cannot be drawn: ${(err as Error).message}`);
+      messages.fail('webgl-unavailable', `WebGL2 is not available, so the overlay cannot be drawn: ${(err as Error).message}`);
     }
     document.addEventListener('visibilitychange', () => this.hiddenTab.update(document.hidden));
-    this.renderLoop.start();
+    display.start();
     await this.recording.restore(await LogStore.open(), this.options.record);
     await this.model.load();
     await this.sources.openStartup(this.options);

@@ -43,7 +43,7 @@ export function formatBenchTable(models: readonly NamedFigures[], comparison: Fi
   add('dropped frames', f.map((x) => String(x.dropped)));
   add('video fps shown', f.map((x) => fixedOrDash(x.videoFps, 1)));
   add('  clip fps', f.map(() => fixedOrDash(clipFps, 2)));
-  add('render fps', f.map((x) => fixedOrDash(x.renderFps, 1)));
+  add('mask draws per s', f.map((x) => fixedOrDash(x.renderFps, 1)));
   add('main JS heap MiB', f.map((x) => startEnd(x.mainHeapStartBytes, x.mainHeapEndBytes)));
   add('worker JS heap MiB', f.map((x) => startEnd(x.workerHeapStartBytes, x.workerHeapEndBytes)));
   add('WASM memory MiB', f.map((x) => startEnd(x.wasmStartBytes, x.wasmEndBytes)));

@@ -81,7 +81,7 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
     progress.update(`${prefix} · reading memory…`);
     const memoryStart = await session.memory();
 
-    const start = (await page.evaluate(START_WINDOW)) as { t: number; dropped: number; frames: number };
+    const start = (await page.evaluate(START_WINDOW)) as { t: number; dropped: number; frames: number; masksDrawn: number };
     const mainThread = new MainThreadSampler(await mainThreadTaskSeconds(cdp), start.frames);
     const windowEnd = Date.now() + plan.seconds * 1000;
     // ":export": the segmented video is recorded through the window (its whole length).
@@ -108,10 +108,10 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
       const d = (window as unknown as { dashseg: Automation }).dashseg;
       d.stopRecording();
       const t = performance.now();
-      const counter = (window as unknown as { __benchRaf: { count: number; videoFrames: number; on: boolean } }).__benchRaf;
+      const counter = (window as unknown as { __benchVideo: { videoFrames: number; on: boolean } }).__benchVideo;
       counter.on = false;
       const s = d.stats();
-      return { t, rows: [...d.log()], animationFrames: counter.count, videoFrames: counter.videoFrames, dropped: s.droppedFrames, backend: s.backend, threads: s.threads, restarts: s.restarts };
+      return { t, rows: [...d.log()], masksDrawn: s.masksDrawn, videoFrames: counter.videoFrames, dropped: s.droppedFrames, backend: s.backend, threads: s.threads, restarts: s.restarts };
     });
     // Model-only, once per model (its last round): the same worker on decoded frames, no video or render.
     let modelOnlyFps: number | null = null;
@@ -136,7 +136,7 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
       seconds: (end.t - start.t) / 1000,
       rows: end.rows,
       dropped: Math.max(0, end.dropped - start.dropped),
-      animationFrames: end.animationFrames,
+      masksDrawn: Math.max(0, end.masksDrawn - start.masksDrawn),
       memoryStart,
       memoryEnd,
       backend: end.backend ?? 'none',
@@ -153,23 +153,18 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
 }
 
 /**
- * Starts a measured window: clears the log and starts recording, and counts animation frames (the
- * app renders on each one). A string, not a function: tsx (esbuild keepNames) would wrap a named
+ * Starts a measured window: clears the log and starts recording, and counts the frames the video
+ * presents (requestVideoFrameCallback). Mask draws are the app's own count (stats().masksDrawn): the
+ * app has no per-animation-frame loop, and a requestAnimationFrame counter here would add one. A string, not a function: tsx (esbuild keepNames) would wrap a named
  * inner function in a __name() helper that does not exist in the page.
  */
 const START_WINDOW = `(() => {
   const d = window.dashseg;
   d.stopRecording();
   d.startRecording();
-  if (window.__benchRaf) window.__benchRaf.on = false;
-  const counter = { count: 0, videoFrames: 0, on: true };
-  window.__benchRaf = counter;
-  const tick = () => {
-    if (!counter.on) return;
-    counter.count++;
-    requestAnimationFrame(tick);
-  };
-  requestAnimationFrame(tick);
+  if (window.__benchVideo) window.__benchVideo.on = false;
+  const counter = { videoFrames: 0, on: true };
+  window.__benchVideo = counter;
   const video = document.querySelector('#stage video');
   if (video) {
     const presented = () => {
@@ -180,5 +175,5 @@ const START_WINDOW = `(() => {
     video.requestVideoFrameCallback(presented);
   }
   const s = d.stats();
-  return { t: performance.now(), dropped: s.droppedFrames, frames: s.frames };
+  return { t: performance.now(), dropped: s.droppedFrames, frames: s.frames, masksDrawn: s.masksDrawn };
 })()`;

@@ -32,8 +32,8 @@ export interface RoundMeasurement {
   readonly rows: readonly FrameLogRow[];
   /** Frames the app dropped during the window (a frame arrived while one was in flight). */
   readonly dropped: number;
-  /** requestAnimationFrame callbacks during the window (the app renders on each). */
-  readonly animationFrames: number;
+  /** Masks the app drew on its mask layer during the window. */
+  readonly masksDrawn: number;
   readonly memoryStart: MemorySnapshot;
   readonly memoryEnd: MemorySnapshot;
   /** Execution provider that ran the model, and WASM threads (0 on WebGPU). */
@@ -96,7 +96,7 @@ export function summarizeRounds(rounds: readonly RoundMeasurement[]): ModelFigur
   const ordered = [...rounds].sort((a, b) => a.round - b.round);
   const rows = ordered.flatMap((r) => r.rows);
   const seconds = ordered.reduce((s, r) => s + r.seconds, 0);
-  const animationFrames = ordered.reduce((s, r) => s + r.animationFrames, 0);
+  const masksDrawn = ordered.reduce((s, r) => s + r.masksDrawn, 0);
   const latencies = finite(rows.map((r) => r.latencyMs));
   const stagesP50Ms = {} as Record<BenchStage, number | null>;
   for (const [stage, column] of BENCH_STAGES) stagesP50Ms[stage] = percentile(finite(rows.map((r) => r[column])), 50);
@@ -111,7 +111,7 @@ export function summarizeRounds(rounds: readonly RoundMeasurement[]): ModelFigur
     latencyP95Ms: percentile(latencies, 95),
     stagesP50Ms,
     dropped: ordered.reduce((s, r) => s + r.dropped, 0),
-    renderFps: windowFps(animationFrames, seconds),
+    renderFps: windowFps(masksDrawn, seconds),
     mainHeapStartBytes: first.memoryStart.mainHeapBytes,
     mainHeapEndBytes: last.memoryEnd.mainHeapBytes,
     workerHeapStartBytes: first.memoryStart.workerHeapBytes,
@@ -203,6 +203,7 @@ export interface BenchRunJson {
   readonly worker_heap_end_mb: number | null;
   readonly wasm_start_mb: number | null;
   readonly wasm_end_mb: number | null;
+  /** Masks drawn on the mask layer per second (the app draws when a mask arrives, not per display frame). */
   readonly render_fps: number | null;
   /** Frames the displayed video presented per second while segmenting (requestVideoFrameCallback). */
   readonly video_fps: number | null;

@@ -13,6 +13,7 @@ export type AppErrorCode =
   | 'bad-url-option'
   | 'startup'
   | 'webgl-unavailable'
+  | 'mask-layer-restarted'
   | 'model-failed'
   | 'source-failed'
   | 'inference-failed'
@@ -48,6 +49,7 @@ export const MESSAGE_KINDS: Readonly<Partial<Record<AppErrorCode, MessageKind>>>
   startup: { severity: 'error', standing: true },
   'webgl-unavailable': { severity: 'error', standing: true },
   'webgpu-fallback': { severity: 'notice', standing: true },
+  'mask-layer-restarted': NOTICE,
   'model-failed': ERROR,
   'source-failed': ERROR,
   'inference-failed': ERROR,

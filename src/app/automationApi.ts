@@ -31,11 +31,13 @@ export interface DashsegStats {
   readonly model: string;
   readonly inputSize: { readonly width: number; readonly height: number } | null;
   readonly source: { readonly kind: 'video-file' | 'webcam' | 'sequence'; readonly label: string; readonly ended: boolean } | null;
-  /** Masks shown since the model loaded. */
+  /** Masks segmented since the model loaded. */
   readonly frames: number;
+  /** Masks that reached the canvas since the model loaded (a newer mask may replace one before it is drawn). */
+  readonly masksDrawn: number;
   /** Masks per second (3 s window). */
   readonly fps: number;
-  /** Mask-layer redraws per second. */
+  /** Masks drawn on the mask layer per second (3 s window). */
   readonly renderFps: number;
   /** Frames the shown video presented per second (requestVideoFrameCallback); 0 for stills. */
   readonly videoFps: number;

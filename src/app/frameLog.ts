@@ -30,8 +30,8 @@ export class FrameLog {
     this.pendingEvent = this.pendingEvent && this.pendingEvent !== event ? `${this.pendingEvent}; ${event}` : event;
   }
 
-  /** The row of a mask first shown in a display frame that took `renderMs` (and `videoUploadMs` for a still). */
-  add(shown: MaskShown<ShownExtra>, renderMs: number, videoUploadMs: number | null, backend: string): FrameLogRow {
+  /** The row of a mask once it is on screen (with its draw's ms, and the still's under it, if any). */
+  add(shown: MaskShown<ShownExtra>, backend: string): FrameLogRow {
     const { work, extra } = shown;
     const t = work.result.timings;
     const row: FrameLogRow = {
@@ -45,8 +45,8 @@ export class FrameLog {
       stabiliseMs: t.stabiliseMs,
       upsampleMs: t.upsampleMs,
       uploadMs: shown.uploadMs,
-      renderMs,
-      videoUploadMs,
+      renderMs: shown.renderMs,
+      videoUploadMs: shown.videoUploadMs,
       latencyMs: shown.latencyMs,
       backend,
       ...(extra.score ? { miou: extra.score.miou, pixelAccuracy: extra.score.pixelAccuracy } : {}),

@@ -1,17 +1,23 @@
 // Mask on screen: takes each segmented frame's mask to the display, shows the picture under it (the
-// live video, or in synced mode the snapshot of the mask's own frame), and reports when a mask is
-// first drawn, with its latency (frame captured → mask on screen). No DOM of its own: the display is
-// injected (OverlayRenderer in the app; a fake in the unit tests).
+// live video, or in synced mode the snapshot of the mask's own frame), and reports each mask once it
+// is drawn, with its latency (frame captured → mask on the canvas). One draw is in flight at a time: a
+// mask that arrives meanwhile waits, and a newer one replaces it (it never reaches the screen), so a
+// slow display never queues up old masks. No DOM of its own: the display is injected
+// (OverlayRenderer in the app; a fake in the unit tests).
 
-import type { DisplaySource, RenderTiming } from '../render/overlayRenderer.ts';
+import type { DisplaySource } from '../render/overlayRenderer.ts';
 import type { SegmentedFrame } from './segmentationPipeline.ts';
 
 /** What the presenter needs of the display (OverlayRenderer). */
 export interface MaskDisplay {
-  updateMask(mask: Uint8Array, width: number, height: number): number;
+  /** Copies a mask to draw next; returns this thread's ms. */
+  stageMask(mask: Uint8Array, width: number, height: number): number;
+  /** Draws the staged mask; resolves once it is on the canvas, with the draw's ms. */
+  drawStaged(): Promise<{ readonly renderMs: number }> | null;
   setDisplaySource(source: DisplaySource | null, snapshot: ImageBitmap | null): void;
   resize(): void;
-  render(): RenderTiming | null;
+  /** Draws a still set since the last call; its ms, null when none was. */
+  drawPendingStill(): number | null;
 }
 
 /** A mask drawn for the first time. */
@@ -19,38 +25,59 @@ export interface MaskShown<T> {
   readonly work: SegmentedFrame;
   /** What the caller attached when the mask arrived (e.g. its score). */
   readonly extra: T;
-  /** ms the mask's upload to the display took. */
+  /** ms this thread spent handing the mask to the display. */
   readonly uploadMs: number;
-  /** performance.now() − the frame's capture time, when drawn. */
+  /** ms of the mask's draw (in the thread that drew it). */
+  readonly renderMs: number;
+  /** ms of drawing the still under it (a sequence frame, a synced snapshot) since the last mask; null when none. */
+  readonly videoUploadMs: number | null;
+  /** performance.now() − the frame's capture time, once drawn. */
   readonly latencyMs: number;
 }
 
-/** One display frame: what was drawn (null: nothing changed) and the mask it showed first, if any. */
-export interface DisplayFrame<T> {
-  readonly drawn: RenderTiming | null;
-  readonly shown: MaskShown<T> | null;
+export interface MaskPresenterEvents<T> {
+  /** Each mask once it is on the canvas. */
+  onShown(shown: MaskShown<T>): void;
+  /** The display failed to draw (e.g. its worker died). */
+  onFailed(err: Error): void;
+}
+
+interface Waiting<T> {
+  readonly work: SegmentedFrame;
+  readonly extra: T;
+  readonly uploadMs: number;
 }
 
 export class MaskPresenter<T> {
-  private pending: { work: SegmentedFrame; extra: T; uploadMs: number } | null = null;
+  private waiting: Waiting<T> | null = null;
+  private drawing = false;
+  /** Bumped by reset(): a draw started before it is not reported. */
+  private generation = 0;
   private snapshot: ImageBitmap | null = null;
   private isSynced = false;
+  private source: DisplaySource | null = null;
+  private stillMs: number | null = null;
   private displayedCapturedAt: number | null = null;
+  /** The display failed: nothing more is drawn (the failure was reported once). */
+  private failed = false;
 
   constructor(
     private readonly display: MaskDisplay,
+    private readonly events: MaskPresenterEvents<T>,
     private readonly now: () => number = () => performance.now(),
   ) {}
 
-  /** Uploads a new mask (returns the upload's ms); it counts as shown at the next drawn display frame. */
+  /** Hands a new mask to the display (returns this thread's ms); it is drawn as soon as the display is free. */
   present(work: SegmentedFrame, extra: T): number {
-    const uploadMs = this.display.updateMask(work.result.mask, work.result.width, work.result.height);
-    if (work.snapshot) {
-      // Synced mode: the next display frame shows this exact frame under its mask.
-      this.replaceSnapshot(work.snapshot);
+    if (this.failed) {
+      work.snapshot?.close();
+      return 0;
     }
-    // A mask not drawn yet is replaced by the newer one (it never reached the screen).
-    this.pending = { work, extra, uploadMs };
+    const uploadMs = this.display.stageMask(work.result.mask, work.result.width, work.result.height);
+    const replaced = this.waiting;
+    if (replaced?.work.snapshot && replaced.work.snapshot !== work.snapshot) replaced.work.snapshot.close();
+    this.waiting = { work, extra, uploadMs };
+    if (!this.drawing) this.drawNext();
     return uploadMs;
   }
 
@@ -63,18 +90,19 @@ export class MaskPresenter<T> {
   setSynced(synced: boolean): void {
     this.isSynced = synced;
     if (!synced) this.replaceSnapshot(null);
+    this.showPicture(this.source);
   }
 
-  /** One display frame: shows `source` (or the synced snapshot), draws what changed. */
-  frame(source: DisplaySource | null): DisplayFrame<T> {
+  /**
+   * Shows `source` (or the synced snapshot) under the mask and places the layers; draws a still that
+   * changed. Called when the source or its frame changes, and a few times a second for the layout.
+   */
+  showPicture(source: DisplaySource | null): void {
+    this.source = source;
     this.display.setDisplaySource(source, this.isSynced ? this.snapshot : null);
     this.display.resize();
-    const drawn = this.display.render();
-    const pending = this.pending;
-    if (!drawn || !pending) return { drawn, shown: null };
-    this.pending = null;
-    this.displayedCapturedAt = pending.work.capturedAt;
-    return { drawn, shown: { work: pending.work, extra: pending.extra, uploadMs: pending.uploadMs, latencyMs: this.now() - pending.work.capturedAt } };
+    const ms = this.display.drawPendingStill();
+    if (ms !== null) this.stillMs = (this.stillMs ?? 0) + ms;
   }
 
   /** How old the mask on screen is (ms since its frame was captured); null before the first. */
@@ -82,16 +110,62 @@ export class MaskPresenter<T> {
     return this.displayedCapturedAt === null ? null : this.now() - this.displayedCapturedAt;
   }
 
-  /** A new model: nothing of the old one is waiting to be shown. */
+  /** The display works again (its layer was restarted after a failure): masks are drawn again. */
+  resume(): void {
+    this.failed = false;
+  }
+
+  /** A new model: nothing of the old one is waiting to be shown or reported. */
   reset(): void {
-    this.pending = null;
+    this.waiting?.work.snapshot?.close();
+    this.waiting = null;
+    this.generation++;
     this.displayedCapturedAt = null;
+  }
+
+  private drawNext(): void {
+    const item = this.waiting;
+    const drawing = item ? this.display.drawStaged() : null;
+    this.waiting = null;
+    if (!item || !drawing) return;
+    this.drawing = true;
+    const generation = this.generation;
+    drawing.then(
+      ({ renderMs }) => {
+        this.drawing = false;
+        if (generation === this.generation) this.shown(item, renderMs);
+        else item.work.snapshot?.close();
+        this.drawNext();
+      },
+      (err: unknown) => {
+        this.drawing = false;
+        this.failed = true;
+        item.work.snapshot?.close();
+        this.events.onFailed(err instanceof Error ? err : new Error(String(err)));
+      },
+    );
+  }
+
+  private shown(item: Waiting<T>, renderMs: number): void {
+    if (item.work.snapshot) {
+      // Synced mode: this exact frame goes under its mask now.
+      this.replaceSnapshot(this.isSynced ? item.work.snapshot : null);
+      if (!this.isSynced) item.work.snapshot.close();
+      this.showPicture(this.source);
+    }
+    const videoUploadMs = this.stillMs;
+    this.stillMs = null;
+    this.displayedCapturedAt = item.work.capturedAt;
+    this.events.onShown({
+      work: item.work, extra: item.extra, uploadMs: item.uploadMs, renderMs, videoUploadMs,
+      latencyMs: this.now() - item.work.capturedAt,
+    });
   }
 
   private replaceSnapshot(next: ImageBitmap | null): void {
     const old = this.snapshot;
     this.snapshot = next;
-    // The display may still draw the old one in this display frame: closed a little later.
+    // The display may still be drawing the old one: closed a little later.
     if (old && old !== next) setTimeout(() => old.close(), 100);
   }
 }

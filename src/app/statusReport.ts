@@ -107,6 +107,7 @@ export function statsOf(a: AppSnapshot, now: number): DashsegStats {
     inputSize: info?.inputSize ?? null,
     source: a.source ? { kind: a.source.kind, label: a.source.label, ended: a.sourceEnded } : null,
     frames: h.frames,
+    masksDrawn: s?.masksDrawn ?? 0,
     fps: h.inferenceFps,
     renderFps: h.renderFps,
     videoFps: h.videoFps,

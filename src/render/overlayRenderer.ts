@@ -1,96 +1,85 @@
-// The mask layer: a transparent three.js canvas over the picture, at the class map's own size (the
-// browser scales it to the picture's content rectangle, NEAREST via image-rendering: pixelated),
-// coloured through a palette texture in a GLSL3 ShaderMaterial. It is redrawn only when a new mask
-// arrives or a control changes; the video under it is shown by the browser itself (StagePicture).
-// Without a GPU, WebGL is software: uploading each video frame into it cost about a core and halved
-// the video's frame rate here (../shared/FACTS.md), while a 240x180 mask draw costs well under 1 ms.
+// The overlay on the page: the picture (StagePicture: the browser shows a live video itself, stills go
+// into a 2D canvas) and the mask layer over it (MaskLayer: three.js, drawn in a worker on an
+// OffscreenCanvas, or inline where that is not possible). Nothing here runs per animation frame: a
+// mask is drawn when it arrives, a control redraws the layer, and the layout follows the stage's size.
+// It keeps the mask on screen (the layer's copy) for the video export and automation.
 
-import * as THREE from 'three';
-import fragmentShader from './overlay.frag.glsl?raw';
-import vertexShader from './overlay.vert.glsl?raw';
-import { PALETTE_SIZE } from '../processing/palette.ts';
 import { StagePicture, type DisplaySource } from './stagePicture.ts';
+import { clampOpacity, type MaskLayerMemory } from './maskLayerRenderer.ts';
+import { createMaskLayer, type DrawnMask, type MaskLayer, type MaskLayerMode } from './maskLayer.ts';
 
 export { fitScale, type DisplaySource } from './stagePicture.ts';
 
-export interface RenderTiming {
-  /** CPU time of the mask draw (renderer.render), palette upload included; 0 when only the picture changed. */
-  readonly renderMs: number;
-  /**
-   * CPU time of putting a new still on screen (a labelled-sequence frame, a synced-mode snapshot);
-   * null when none was drawn (a live video is shown by the browser: no copy on this thread).
-   */
-  readonly videoUploadMs: number | null;
+export interface ShownMaskImage {
+  readonly data: Uint8Array;
+  readonly width: number;
+  readonly height: number;
 }
 
-
-
 export class OverlayRenderer {
-  readonly renderer: THREE.WebGLRenderer;
-  private readonly scene = new THREE.Scene();
-  private readonly camera = new THREE.OrthographicCamera(-1, 1, 1, -1, 0, 1);
-  private readonly material: THREE.ShaderMaterial;
-  private readonly mesh: THREE.Mesh;
-  private readonly paletteTexture: THREE.DataTexture;
-  private maskTexture: THREE.DataTexture | null = null;
   private readonly picture: StagePicture;
-  private readonly drawingBufferSize = new THREE.Vector2();
-  /** The mask layer changed since the last draw (mask, palette, opacity, size). */
-  private dirty = true;
+  private opacityValue: number;
+  private shown: ShownMaskImage | null = null;
 
-  /** `stage`: the element the picture fills; `canvas`: the mask canvas inside it. */
-  constructor(stage: HTMLElement, private readonly canvas: HTMLCanvasElement, palette: Uint8Array) {
-    this.renderer = new THREE.WebGLRenderer({ canvas, antialias: false, alpha: true, premultipliedAlpha: true, powerPreference: 'high-performance' });
-    // Raw pass-through: palette colours are already display values.
-    this.renderer.outputColorSpace = THREE.LinearSRGBColorSpace;
-    this.renderer.setPixelRatio(1); // the drawing buffer is the mask's size; CSS scales it
-    this.renderer.setClearColor(0x000000, 0);
+  private constructor(
+    stage: HTMLElement,
+    private canvas: HTMLCanvasElement,
+    private layer: MaskLayer,
+    private palette: Uint8Array,
+    opacity: number,
+  ) {
     this.picture = new StagePicture(stage, canvas);
-    this.paletteTexture = new THREE.DataTexture(new Uint8Array(PALETTE_SIZE * 4), PALETTE_SIZE, 1, THREE.RGBAFormat, THREE.UnsignedByteType);
-    this.configureNearest(this.paletteTexture);
-    this.setPalette(palette);
-    this.material = new THREE.ShaderMaterial({
-      glslVersion: THREE.GLSL3,
-      vertexShader,
-      fragmentShader,
-      uniforms: {
-        uMask: { value: null },
-        uPalette: { value: this.paletteTexture },
-        uOpacity: { value: 0.55 },
-      },
-      transparent: true,
-      blending: THREE.NoBlending, // the canvas holds only the mask: write its premultiplied colour as is
-      depthTest: false,
-      depthWrite: false,
-    });
-    this.mesh = new THREE.Mesh(new THREE.PlaneGeometry(2, 2), this.material);
-    this.mesh.visible = false; // until the first mask
-    this.scene.add(this.mesh);
+    this.opacityValue = clampOpacity(opacity);
   }
 
-  private configureNearest(texture: THREE.Texture): void {
-    texture.minFilter = THREE.NearestFilter;
-    texture.magFilter = THREE.NearestFilter;
-    texture.generateMipmaps = false;
-    texture.unpackAlignment = 1;
-    texture.colorSpace = THREE.NoColorSpace;
-    texture.needsUpdate = true;
+  /**
+   * The overlay on `stage`, its mask layer on `canvas` (in a worker unless `mode` is 'inline' or the
+   * browser cannot hand a canvas over); rejects when there is no WebGL2 for it.
+   */
+  static async create(stage: HTMLElement, canvas: HTMLCanvasElement, palette: Uint8Array, opacity: number, mode: MaskLayerMode): Promise<OverlayRenderer> {
+    const layer = await createMaskLayer(canvas, palette, clampOpacity(opacity), mode);
+    return new OverlayRenderer(stage, canvas, layer, palette, opacity);
+  }
+
+  /**
+   * A new mask layer on a new canvas in the old one's place (a canvas handed to a worker cannot be taken
+   * back), after the old layer failed; the mask on screen is drawn again. Rejects when the new one fails.
+   */
+  async restartLayer(): Promise<void> {
+    const mode = this.layer.mode;
+    this.layer.dispose();
+    const fresh = document.createElement('canvas');
+    fresh.id = this.canvas.id;
+    fresh.className = this.canvas.className;
+    this.canvas.replaceWith(fresh);
+    this.canvas = fresh;
+    this.picture.replaceOverlay(fresh);
+    this.layer = await createMaskLayer(fresh, this.palette, this.opacityValue, mode);
+    const shown = this.shown;
+    if (shown) {
+      this.layer.stageMask(shown.data, shown.width, shown.height);
+      await this.drawStaged();
+    }
+  }
+
+  /** Where the mask layer draws ('worker' or 'inline'). */
+  get layerMode(): MaskLayerMode {
+    return this.layer.mode;
   }
 
   setPalette(palette: Uint8Array): void {
-    (this.paletteTexture.image.data as Uint8Array).set(palette);
-    this.paletteTexture.needsUpdate = true;
-    this.dirty = true;
+    this.palette = palette;
+    this.layer.setPalette(palette);
   }
 
   /** The mask's opacity (0..1), as the slider set it. */
   opacity(): number {
-    return this.material.uniforms['uOpacity']!.value as number;
+    return this.opacityValue;
   }
 
   setOpacity(opacity: number): void {
-    this.material.uniforms['uOpacity']!.value = Math.min(1, Math.max(0, opacity));
-    this.dirty = true;
+    this.opacityValue = clampOpacity(opacity);
+    this.layer.setOpacity(this.opacityValue);
   }
 
   /**
@@ -101,45 +90,35 @@ export class OverlayRenderer {
     this.picture.set(source, snapshot);
   }
 
-  /** Copies a class mask into the mask texture (reallocated only when the size changes); returns ms. */
-  updateMask(mask: Uint8Array, width: number, height: number): number {
+  /** Copies a class mask to draw next (see MaskLayer.stageMask); returns this thread's ms. */
+  stageMask(mask: Uint8Array, width: number, height: number): number {
     const t0 = performance.now();
-    let texture = this.maskTexture;
-    if (!texture || texture.image.width !== width || texture.image.height !== height) {
-      texture?.dispose();
-      texture = new THREE.DataTexture(new Uint8Array(width * height), width, height, THREE.RedFormat, THREE.UnsignedByteType);
-      this.configureNearest(texture);
-      this.maskTexture = texture;
-      this.material.uniforms['uMask']!.value = texture;
-      this.renderer.setSize(width, height, false); // one canvas pixel per class-map cell
-    }
-    this.mesh.visible = true;
-    (texture.image.data as Uint8Array).set(mask.subarray(0, width * height));
-    texture.needsUpdate = true;
-    this.renderer.initTexture(texture); // upload now, so the cost is measured here, not in render
-    this.dirty = true;
+    this.layer.stageMask(mask, width, height);
     return performance.now() - t0;
   }
 
-  /** The mask currently shown (the renderer's own copy), for automation and tests. */
-  currentMask(): { data: Uint8Array; width: number; height: number } | null {
-    const t = this.maskTexture;
-    if (!t || !this.mesh.visible) return null;
-    return { data: t.image.data as Uint8Array, width: t.image.width, height: t.image.height };
+  /** Draws the staged mask; resolves once it is on the canvas. Null when none is staged. */
+  drawStaged(): Promise<DrawnMask> | null {
+    const drawing = this.layer.drawStaged();
+    return drawing?.then((drawn) => {
+      this.shown = { data: drawn.mask, width: drawn.width, height: drawn.height };
+      return drawn;
+    }) ?? null;
   }
 
-  clearMask(): void {
-    this.mesh.visible = false;
-    this.dirty = true;
+  /** The mask on screen (the layer's copy), for the export and automation; null before the first. */
+  currentMask(): ShownMaskImage | null {
+    return this.shown;
   }
 
   /** Places the picture and the mask canvas on the stage (CSS only; the drawing buffer is the mask's size). */
   resize(): void {
     this.picture.layout();
-    if (!this.maskTexture) {
-      const size = this.renderer.getSize(this.drawingBufferSize);
-      if (size.x !== 1 || size.y !== 1) this.renderer.setSize(1, 1, false);
-    }
+  }
+
+  /** Draws a still set since the last call (a sequence frame, a synced snapshot); its ms, null when none. */
+  drawPendingStill(): number | null {
+    return this.picture.drawPendingStill();
   }
 
   /** Frames per second the shown video presented (0 for stills): the browser's own display rate. */
@@ -147,28 +126,13 @@ export class OverlayRenderer {
     return this.picture.videoFps(now);
   }
 
-  /** Draws what changed: a new still under the mask, the mask layer; null when nothing did. */
-  render(): RenderTiming | null {
-    const videoUploadMs = this.picture.drawPendingStill();
-    if (!this.dirty) return videoUploadMs === null ? null : { renderMs: 0, videoUploadMs };
-    this.dirty = false;
-    const t0 = performance.now();
-    this.renderer.render(this.scene, this.camera);
-    return { renderMs: performance.now() - t0, videoUploadMs };
-  }
-
-  /** three.js resource counters (textures, geometries) for the soak benchmark. */
-  memoryInfo(): { textures: number; geometries: number; programs: number } {
-    const info = this.renderer.info;
-    return { textures: info.memory.textures, geometries: info.memory.geometries, programs: info.programs?.length ?? 0 };
+  /** three.js resource counters of the mask layer (after its last draw), for the soak benchmark. */
+  memoryInfo(): MaskLayerMemory {
+    return this.layer.memoryInfo();
   }
 
   dispose(): void {
     this.picture.dispose();
-    this.maskTexture?.dispose();
-    this.paletteTexture.dispose();
-    this.material.dispose();
-    this.mesh.geometry.dispose();
-    this.renderer.dispose();
+    this.layer.dispose();
   }
 }

@@ -45,7 +45,7 @@ export class StagePicture {
   /** performance.now() of each frame the shown video presented (for videoFps), newest last. */
   private readonly presented: number[] = [];
 
-  constructor(private readonly stage: HTMLElement, private readonly overlay: HTMLCanvasElement) {
+  constructor(private readonly stage: HTMLElement, private overlay: HTMLCanvasElement) {
     this.still = document.createElement('canvas');
     this.still.className = 'stage-still';
     this.still.hidden = true;
@@ -71,6 +71,13 @@ export class StagePicture {
       this.stillPending = still;
       this.still.hidden = still === null;
     }
+  }
+
+  /** A new mask canvas in the old one's place (already in the stage): placed at once. */
+  replaceOverlay(overlay: HTMLCanvasElement): void {
+    this.overlay = overlay;
+    this.rect = { left: 0, top: 0, width: 0, height: 0 };
+    this.layout();
   }
 
   /** The picture's own size (video or still); [0, 0] before there is one. */

@@ -41,6 +41,8 @@ export class AppShell {
   readonly syncedToggle: HTMLInputElement;
   readonly stabiliseToggle: HTMLInputElement;
   readonly guidedEdgesToggle: HTMLInputElement;
+  /** The mask opacity slider (0..1). */
+  readonly opacitySlider: HTMLInputElement;
 
   constructor(root: HTMLElement, private readonly cb: ShellCallbacks, models: readonly { label: string; url: string }[] = [], currentModel = '') {
     const fileInput = el('input', { type: 'file', accept: 'video/*', hidden: true });
@@ -105,7 +107,7 @@ export class AppShell {
     this.hud = el('pre', { className: 'hud', id: 'hud' });
     this.legend = el('div', { className: 'legend', id: 'legend' });
 
-    const opacity = el('input', { type: 'range', min: '0', max: '1', step: '0.05', value: '0.55', id: 'opacity' });
+    const opacity = (this.opacitySlider = el('input', { type: 'range', min: '0', max: '1', step: '0.05', value: '0.55', id: 'opacity' }));
     opacity.addEventListener('input', () => cb.onOpacity(Number(opacity.value)));
     const dim = el('input', { type: 'checkbox', checked: true, id: 'dim-others' });
     dim.addEventListener('change', () => cb.onDimOthers(dim.checked));

@@ -25,6 +25,8 @@ export class LiveStats {
   readonly renderFps = new FpsCounter(3000, 512);
   readonly stages: Record<Stage, RollingWindow>;
   frames = 0;
+  /** Masks that reached the canvas (a newer mask may replace one before it is drawn). */
+  masksDrawn = 0;
   /** Confusion over every scored frame since the source started. */
   confusion: ConfusionMatrix;
   scoredFrames = 0;

@@ -1,4 +1,4 @@
-// Query-string options for automation: ?src=&seq=&model=&backend=&synced=&pace=&limit=&camera=
+// Query-string options for automation: ?src=&seq=&model=&backend=&synced=&pace=&limit=&camera=&masklayer=
 // Unknown keys are errors, so a typo does not silently run the defaults.
 
 import { BACKEND_REQUESTS, type BackendRequest } from '../inference/backendChoice.ts';
@@ -14,6 +14,9 @@ export const MODEL_CHOICES: readonly { readonly label: string; readonly url: str
 }));
 import { STABILISE_BY_DEFAULT } from '../processing/temporalStabiliser.ts';
 import { UPSAMPLE_BY_DEFAULT, UPSAMPLE_MODES, type UpsampleMode } from '../processing/maskPostprocess.ts';
+import type { MaskLayerMode } from '../render/maskLayer.ts';
+
+const MASK_LAYER_MODES: readonly MaskLayerMode[] = ['worker', 'inline'];
 
 export const DEFAULT_VIDEO_URL = '/samples/solidWhiteRight.mp4';
 
@@ -36,9 +39,11 @@ export interface AppOptions {
   readonly limit: number | null;
   /** Start recording the log at once (benchmarks). */
   readonly record: boolean;
+  /** Where the mask layer draws: 'worker' (OffscreenCanvas, the default) or 'inline' (the page's thread). */
+  readonly maskLayer: MaskLayerMode;
 }
 
-const KEYS = ['src', 'seq', 'camera', 'model', 'backend', 'synced', 'stabilise', 'upsample', 'pace', 'limit', 'record'] as const;
+const KEYS = ['src', 'seq', 'camera', 'model', 'backend', 'synced', 'stabilise', 'upsample', 'pace', 'limit', 'record', 'masklayer'] as const;
 
 export class UrlOptionsError extends Error {
   constructor(message: string) {
@@ -73,6 +78,10 @@ export function parseAppOptions(search: string): AppOptions {
   if (!(UPSAMPLE_MODES as readonly string[]).includes(upsample)) {
     throw new UrlOptionsError(`?upsample=${upsample}: expected one of ${UPSAMPLE_MODES.join(', ')}`);
   }
+  const maskLayer = params.get('masklayer') ?? 'worker';
+  if (!(MASK_LAYER_MODES as readonly string[]).includes(maskLayer)) {
+    throw new UrlOptionsError(`?masklayer=${maskLayer}: expected one of ${MASK_LAYER_MODES.join(', ')}`);
+  }
   const limitText = params.get('limit');
   const limit = limitText === null ? null : Number(limitText);
   if (limit !== null && (!Number.isInteger(limit) || limit < 1)) {
@@ -92,6 +101,7 @@ export function parseAppOptions(search: string): AppOptions {
     pace,
     limit,
     record: flag(params.get('record'), 'record'),
+    maskLayer: maskLayer as MaskLayerMode,
   };
 }
 

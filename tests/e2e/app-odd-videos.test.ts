@@ -16,7 +16,8 @@ import { AppPage, artifactPath, type AppErrorCode, type AppStats, type ClassMask
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
 import { classId, fetchModelContract, shownMaskSize } from './helpers/contract.ts';
 import { UPSAMPLE_BY_DEFAULT } from '../../src/processing/maskPostprocess.ts';
-import { classShareInRows, darkShareInColumns, flipRows, maskAgreement, maskColourAgreement, type RgbaPicture } from './helpers/masks.ts';
+import { classShareInRows, darkShareInColumns, flipRows, maskColourAgreement } from './helpers/masks.ts';
+import { canvasPicture, canvasWithItsMask } from './helpers/stageCapture.ts';
 import { corruptedCopy, encodeClip, SAMPLE_CLIP, truncatedCopy } from './helpers/videoClips.ts';
 import { freezeMasks } from './helpers/visibility.ts';
 
@@ -129,24 +130,6 @@ function countAnimationFrames(page: Page, ms: number): Promise<AnimationFrames> 
     };
     requestAnimationFrame(tick);
   }), ms);
-}
-
-/** The stage (the picture the browser shows with the mask canvas over it) as pixels, once the page has drawn what was just set. */
-async function canvasPicture(a: AppPage): Promise<RgbaPicture> {
-  await a.page.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
-  const png = PNG.sync.read(await a.page.locator('#stage').screenshot());
-  return { width: png.width, height: png.height, data: png.data };
-}
-
-/** The stage's pixels with the mask it shows (call freezeMasks first). */
-async function canvasWithItsMask(a: AppPage): Promise<{ picture: RgbaPicture; mask: ClassMask }> {
-  const before = await a.latestMask();
-  const picture = await canvasPicture(a);
-  const after = await a.latestMask();
-  if (!before || !after || before.width !== after.width || before.height !== after.height || maskAgreement(before, after) !== 1) {
-    throw new Error('the mask changed while the canvas was captured');
-  }
-  return { picture, mask: after };
 }
 
 describe('odd video files', () => {

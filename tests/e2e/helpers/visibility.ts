@@ -1,7 +1,7 @@
 // Page visibility for the e2e tests: headless tabs are never hidden by themselves.
 
 import type { Page } from 'playwright-core';
-import type { AppPage } from './appPage.ts';
+import type { AppErrorCode, AppPage } from './appPage.ts';
 
 /** Overrides document.hidden / visibilityState and fires visibilitychange, as a real tab switch does. */
 export async function setHidden(page: Page, hidden: boolean): Promise<void> {
@@ -17,12 +17,12 @@ export async function setHidden(page: Page, hidden: boolean): Promise<void> {
  * waits until the frames in the worker have landed: no new mask for 1.5 s. The 'paused-hidden'
  * notice of an earlier hide is allowed.
  */
-export async function freezeMasks(app: AppPage): Promise<void> {
+export async function freezeMasks(app: AppPage, allowErrorCodes: readonly AppErrorCode[] = []): Promise<void> {
   await setHidden(app.page, true);
   let previous = -1;
   await app.waitForStats('the frames in the worker to land after pausing', (s) => {
     const still = s.frames === previous;
     previous = s.frames;
     return still;
-  }, { timeoutMs: 20_000, intervalMs: 1500, allowErrorCodes: ['paused-hidden'] });
+  }, { timeoutMs: 20_000, intervalMs: 1500, allowErrorCodes: ['paused-hidden', ...allowErrorCodes] });
 }

@@ -32,7 +32,7 @@ function measurement(over: Partial<RoundMeasurement> & Pick<RoundMeasurement, 'r
     model: 0,
     seconds: 10,
     dropped: 0,
-    animationFrames: 600,
+    masksDrawn: 600,
     memoryStart: memory(1 * MIB, 2 * MIB, 40 * MIB),
     memoryEnd: memory(1 * MIB, 2 * MIB, 40 * MIB),
     backend: 'wasm',
@@ -86,11 +86,11 @@ describe('summarizeRounds', () => {
   });
 
   it('sums dropped frames, rates animation frames, and reads memory from the first and last round', () => {
-    const late = measurement({ round: 1, rows: [row(0, 1, 1)], dropped: 7, animationFrames: 300, memoryEnd: memory(5 * MIB, 3 * MIB, 48 * MIB) });
-    const early = measurement({ round: 0, rows: [row(0, 1, 1)], dropped: 3, animationFrames: 500, memoryStart: memory(4 * MIB, 1 * MIB, 41 * MIB) });
+    const late = measurement({ round: 1, rows: [row(0, 1, 1)], dropped: 7, masksDrawn: 300, memoryEnd: memory(5 * MIB, 3 * MIB, 48 * MIB) });
+    const early = measurement({ round: 0, rows: [row(0, 1, 1)], dropped: 3, masksDrawn: 500, memoryStart: memory(4 * MIB, 1 * MIB, 41 * MIB) });
     const f = summarizeRounds([late, early]); // out of order on purpose
     expect(f.dropped).toBe(10);
-    expect(f.renderFps).toBe(40); // 800 frames / 20 s
+    expect(f.renderFps).toBe(40); // 800 masks drawn / 20 s
     expect([f.mainHeapStartBytes, f.mainHeapEndBytes]).toEqual([4 * MIB, 5 * MIB]);
     expect([f.workerHeapStartBytes, f.workerHeapEndBytes]).toEqual([1 * MIB, 3 * MIB]);
     expect([f.wasmStartBytes, f.wasmEndBytes]).toEqual([41 * MIB, 48 * MIB]);
