@@ -51,6 +51,8 @@ export interface AppSessionPlan {
   readonly models: readonly BenchModel[];
   readonly video: BenchVideo;
   readonly backend: 'wasm' | 'webgpu';
+  /** Where the app draws the masks (?masklayer=); the app's default when absent. */
+  readonly maskLayer?: 'worker' | 'inline';
   readonly verbose: boolean;
 }
 
@@ -99,6 +101,7 @@ export class AppSession {
   private async start(baseUrl: string): Promise<void> {
     const first = this.plan.models[0] as BenchModel;
     const query = new URLSearchParams({ model: first.url, backend: this.plan.backend, src: this.plan.video.url });
+    if (this.plan.maskLayer) query.set('masklayer', this.plan.maskLayer);
     this.control.progress.update(`${this.plan.name}: loading the app…`, true);
     try {
       await this.page.goto(`${baseUrl}?${query.toString()}`, { waitUntil: 'load', timeout: 60_000 });

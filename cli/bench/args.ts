@@ -39,6 +39,12 @@ export const BENCH_FLAGS = {
   },
   warmup: { kind: 'int', metavar: 'N', min: 0, max: 600, default: DEFAULT_WARMUP_SECONDS, description: 'seconds of warm-up before each round' },
   threads: { kind: 'int', metavar: 'N', min: 1, max: 64, description: 'WASM threads (default: automatic: every core but one, up to 4)' },
+  'mask-layer': {
+    kind: 'enum',
+    values: ['worker', 'inline'] as const,
+    default: 'worker',
+    description: "where the app draws the masks: 'worker' (OffscreenCanvas, the app's default) or 'inline' (the page's thread)",
+  },
   json: { kind: 'string', metavar: 'OUT.json', description: 'write the figures as JSON (atomically)' },
   verbose: { kind: 'boolean', description: "echo the browser's console" },
 } as const satisfies FlagSpecs;
@@ -67,6 +73,8 @@ export interface BenchOptions {
   readonly models: readonly string[];
   readonly compare: boolean;
   readonly backend: 'wasm' | 'webgpu';
+  /** Where the app draws the masks (?masklayer=). */
+  readonly maskLayer: 'worker' | 'inline';
   readonly src: string;
   readonly size: InputSize | null;
   readonly seconds: number;
@@ -131,6 +139,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | null {
     models: compare ?? [f.model],
     compare: compare !== null,
     backend: f.backend,
+    maskLayer: f['mask-layer'],
     src: f.src,
     size: f.size === undefined ? null : parseSize(f.size),
     seconds: f.seconds,

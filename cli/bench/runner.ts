@@ -23,6 +23,7 @@ export interface BenchPlan {
   readonly models: readonly BenchModel[];
   readonly video: BenchVideo;
   readonly backend: 'wasm' | 'webgpu';
+  readonly maskLayer: 'worker' | 'inline';
   readonly threads: number | null;
   readonly seconds: number;
   readonly rounds: number;
@@ -42,7 +43,7 @@ export type RunControl = BrowserRunControl;
 
 export async function runBench(plan: BenchPlan, control: RunControl): Promise<BenchRun> {
   const { progress, checkInterrupted } = control;
-  const session = await AppSession.open({ name: 'bench', models: plan.models, video: plan.video, backend: plan.backend, verbose: plan.verbose }, control);
+  const session = await AppSession.open({ name: 'bench', models: plan.models, video: plan.video, backend: plan.backend, maskLayer: plan.maskLayer, verbose: plan.verbose }, control);
   const { page } = session;
   const hardwareConcurrency = await session.hardwareConcurrency();
   const cdp = await page.context().newCDPSession(page);
@@ -108,10 +109,11 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
       const d = (window as unknown as { dashseg: Automation }).dashseg;
       d.stopRecording();
       const t = performance.now();
-      const counter = (window as unknown as { __benchVideo: { videoFrames: number; on: boolean } }).__benchVideo;
-      counter.on = false;
+      const started = (window as unknown as { __benchVideo: { video: HTMLVideoElement | null; presented: number } }).__benchVideo;
+      const q = started.video?.getVideoPlaybackQuality();
+      const videoFrames = q ? q.totalVideoFrames - q.droppedVideoFrames - started.presented : 0;
       const s = d.stats();
-      return { t, rows: [...d.log()], masksDrawn: s.masksDrawn, videoFrames: counter.videoFrames, dropped: s.droppedFrames, backend: s.backend, threads: s.threads, restarts: s.restarts };
+      return { t, rows: [...d.log()], masksDrawn: s.masksDrawn, videoFrames, dropped: s.droppedFrames, backend: s.backend, threads: s.threads, restarts: s.restarts };
     });
     // Model-only, once per model (its last round): the same worker on decoded frames, no video or render.
     let modelOnlyFps: number | null = null;
@@ -153,27 +155,21 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
 }
 
 /**
- * Starts a measured window: clears the log and starts recording, and counts the frames the video
- * presents (requestVideoFrameCallback). Mask draws are the app's own count (stats().masksDrawn): the
- * app has no per-animation-frame loop, and a requestAnimationFrame counter here would add one. A string, not a function: tsx (esbuild keepNames) would wrap a named
+ * Starts a measured window: clears the log and starts recording, and reads the video's presented-frame
+ * count (getVideoPlaybackQuality: decoded less dropped frames; it agrees with a requestVideoFrameCallback
+ * count, see tests/e2e/app-mask-layer.test.ts). No per-frame callback here: a requestAnimationFrame or
+ * requestVideoFrameCallback counter would make the page run a frame's lifecycle per display or video
+ * frame, which the app itself no longer does, and the page-thread figure would measure the bench. Mask
+ * draws are the app's own count (stats().masksDrawn). A string, not a function: tsx (esbuild keepNames) would wrap a named
  * inner function in a __name() helper that does not exist in the page.
  */
 const START_WINDOW = `(() => {
   const d = window.dashseg;
   d.stopRecording();
   d.startRecording();
-  if (window.__benchVideo) window.__benchVideo.on = false;
-  const counter = { videoFrames: 0, on: true };
-  window.__benchVideo = counter;
   const video = document.querySelector('#stage video');
-  if (video) {
-    const presented = () => {
-      if (!counter.on) return;
-      counter.videoFrames++;
-      video.requestVideoFrameCallback(presented);
-    };
-    video.requestVideoFrameCallback(presented);
-  }
+  const q = video ? video.getVideoPlaybackQuality() : null;
+  window.__benchVideo = { video, presented: q ? q.totalVideoFrames - q.droppedVideoFrames : 0 };
   const s = d.stats();
   return { t: performance.now(), dropped: s.droppedFrames, frames: s.frames, masksDrawn: s.masksDrawn };
 })()`;

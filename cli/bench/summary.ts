@@ -39,7 +39,7 @@ export interface RoundMeasurement {
   /** Execution provider that ran the model, and WASM threads (0 on WebGPU). */
   readonly backend: string;
   readonly threads: number;
-  /** Frames the shown video presented during the window (requestVideoFrameCallback on the page). */
+  /** Frames the shown video presented during the window (its presented-frame count: getVideoPlaybackQuality). */
   readonly videoFrames: number;
   /**
    * Page-thread task time per segmented frame, one sample per ~1 s interval of the window (Chromium's
@@ -73,7 +73,7 @@ export interface ModelFigures {
   readonly threads: number | null;
   /** FPS of each round, in round order. */
   readonly roundFps: readonly (number | null)[];
-  /** Frames per second the displayed video presented (requestVideoFrameCallback), over all rounds. */
+  /** Frames per second the displayed video presented (its presented-frame count), over all rounds. */
   readonly videoFps: number | null;
   /** p50 over the windows' ~1 s intervals of page-thread task ms per segmented frame. */
   readonly mainThreadMsPerFrameP50: number | null;
@@ -205,7 +205,7 @@ export interface BenchRunJson {
   readonly wasm_end_mb: number | null;
   /** Masks drawn on the mask layer per second (the app draws when a mask arrives, not per display frame). */
   readonly render_fps: number | null;
-  /** Frames the displayed video presented per second while segmenting (requestVideoFrameCallback). */
+  /** Frames the displayed video presented per second while segmenting (getVideoPlaybackQuality: decoded less dropped frames, read at the start and end of each window). */
   readonly video_fps: number | null;
   /** The clip's own frame rate (ffprobe), null when unknown. */
   readonly clip_fps: number | null;

@@ -39,7 +39,7 @@ export interface DashsegStats {
   readonly fps: number;
   /** Masks drawn on the mask layer per second (3 s window). */
   readonly renderFps: number;
-  /** Frames the shown video presented per second (requestVideoFrameCallback); 0 for stills. */
+  /** Frames the shown video presented per second (its presented-frame count, about the last 3 s); 0 for stills. */
   readonly videoFps: number;
   readonly latencyP50Ms: number | null;
   readonly latencyP95Ms: number | null;

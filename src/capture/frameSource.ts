@@ -133,6 +133,15 @@ export async function copyVideoFrame(video: HTMLVideoElement, shown: PresentedFr
   return { image: frame, snapshot, mediaTime: copyMediaTime ? frame.timestamp / 1e6 : mediaTime, frameIndex };
 }
 
+/**
+ * Frames a video element has presented so far (decoded and not dropped: getVideoPlaybackQuality), read
+ * without a per-frame callback; it agrees with a requestVideoFrameCallback count (e2e test).
+ */
+export function presentedFrames(video: HTMLVideoElement): number {
+  const q = video.getVideoPlaybackQuality();
+  return q.totalVideoFrames - q.droppedVideoFrames;
+}
+
 /** The newest frame a live element has presented: its index in the source's count, and its media time. */
 export interface PresentedFrame {
   readonly frameIndex: number;

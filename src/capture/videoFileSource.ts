@@ -1,7 +1,13 @@
-// A video file or URL played in a loop; every presented frame is offered (requestVideoFrameCallback).
+// A video file or URL played in a loop. Frames are offered as the app takes them, not per presented
+// frame: once the app copies the offered frame, the next one is offered at once (it waits in the app's
+// slot and is copied, from what the element shows then, when the worker has room); only when that copy
+// would repeat the frame before it does the source wait for the element's next frame
+// (requestVideoFrameCallback). A requestVideoFrameCallback per presented frame made the page run a
+// frame's lifecycle 25 times a second whether or not the frame was segmented.
 
 import {
   SourceError,
+  presentedFrames,
   videoElementFrame,
   type FrameSource,
   type PresentedFrame,
@@ -47,9 +53,15 @@ export class VideoFileSource implements FrameSource {
   private callbackId = 0;
   private disposed = false;
   private paused = false;
-  private frameIndex = 0;
-  /** The newest presented frame (what a copy made now shows). */
-  private presented: PresentedFrame = { frameIndex: -1, mediaTime: 0 };
+  private handlers: FrameSourceHandlers | null = null;
+  /** The element's presented-frame count when the source started: frame indices count from it. */
+  private startCount = 0;
+  /** An offered frame that the app has neither copied nor dropped yet. */
+  private outstanding = false;
+  /** Waiting for the element's next frame (requestVideoFrameCallback) before offering one. */
+  private waitingForFrame = false;
+  /** Index of the frame the last copy showed. */
+  private lastCopiedIndex = -1;
 
   constructor(input: File | string, readonly label: string = typeof input === 'string' ? input.split('/').pop() ?? input : input.name) {
     if (typeof input !== 'string') checkVideoFile(input);
@@ -93,15 +105,9 @@ export class VideoFileSource implements FrameSource {
       handlers.onError(describeMediaError(video.error, this.label));
       handlers.onEnded?.();
     });
-    const onFrame = (now: number, metadata: VideoFrameCallbackMetadata): void => {
-      if (this.disposed) return;
-      this.callbackId = video.requestVideoFrameCallback(onFrame);
-      if (this.paused) return;
-      this.presented = { frameIndex: this.frameIndex++, mediaTime: metadata.mediaTime };
-      handlers.onFrame(videoElementFrame(video, this.presented, () => this.presented, true));
-      void now;
-    };
-    this.callbackId = video.requestVideoFrameCallback(onFrame);
+    this.handlers = handlers;
+    this.startCount = presentedFrames(video);
+    this.offerOnNextFrame();
     try {
       await video.play();
     } catch (err) {
@@ -112,11 +118,57 @@ export class VideoFileSource implements FrameSource {
   setPaused(paused: boolean): void {
     this.paused = paused;
     if (paused) this.video.pause();
-    else void this.video.play().catch(() => undefined);
+    else {
+      void this.video.play().catch(() => undefined);
+      this.offerNext();
+    }
+  }
+
+  /** What the element shows now: its presented-frame index (since the start) and media time. */
+  private shownNow(): PresentedFrame {
+    return { frameIndex: presentedFrames(this.video) - this.startCount, mediaTime: this.video.currentTime };
+  }
+
+  /** Offers a live frame, unless one is outstanding (or the source is paused or gone). */
+  private offerNext(): void {
+    const handlers = this.handlers;
+    if (this.disposed || this.paused || this.outstanding || !handlers) return;
+    this.outstanding = true;
+    let taken = false;
+    const frame = videoElementFrame(this.video, this.shownNow(), () => {
+      // Taken: the next frame is offered now, or when the element shows one this copy does not.
+      taken = true;
+      this.outstanding = false;
+      const shown = this.shownNow();
+      const fresh = shown.frameIndex !== this.lastCopiedIndex;
+      this.lastCopiedIndex = shown.frameIndex;
+      if (fresh) queueMicrotask(() => this.offerNext());
+      else this.offerOnNextFrame();
+      return shown;
+    }, true);
+    handlers.onFrame({
+      ...frame,
+      done: () => {
+        // Dropped before it was copied (hidden tab, a model switch): offered again with the next frame.
+        if (taken) return;
+        this.outstanding = false;
+        this.offerOnNextFrame();
+      },
+    });
+  }
+
+  private offerOnNextFrame(): void {
+    if (this.waitingForFrame || this.disposed) return;
+    this.waitingForFrame = true;
+    this.callbackId = this.video.requestVideoFrameCallback(() => {
+      this.waitingForFrame = false;
+      this.offerNext();
+    });
   }
 
   dispose(): void {
     this.disposed = true;
+    this.handlers = null;
     this.video.cancelVideoFrameCallback(this.callbackId);
     this.video.pause();
     this.video.removeAttribute('src');

@@ -4,6 +4,8 @@
 // canvas the size of the still. Both fill the letterboxed content rectangle that the mask canvas is
 // placed on, so mask and picture line up for any aspect ratio.
 
+import { presentedFrames } from '../capture/frameSource.ts';
+
 export type DisplaySource =
   | { readonly kind: 'video'; readonly element: HTMLVideoElement }
   | { readonly kind: 'image'; readonly image: ImageBitmap };
@@ -41,9 +43,8 @@ export class StagePicture {
   private stillShown: ImageBitmap | null = null;
   private stillPending: ImageBitmap | null = null;
   private rect: ContentRect = { left: 0, top: 0, width: 0, height: 0 };
-  private videoCallbackId = 0;
-  /** performance.now() of each frame the shown video presented (for videoFps), newest last. */
-  private readonly presented: number[] = [];
+  /** (performance.now(), presented-frame count) of the shown video, read when videoFps is asked for; oldest first. */
+  private readonly presented: { readonly t: number; readonly count: number }[] = [];
 
   constructor(private readonly stage: HTMLElement, private overlay: HTMLCanvasElement) {
     this.still = document.createElement('canvas');
@@ -127,33 +128,30 @@ export class StagePicture {
     return performance.now() - t0;
   }
 
-  /** Frames per second the shown video presented over the last `windowMs` (requestVideoFrameCallback). */
+  /**
+   * Frames per second the shown video presented over about the last `windowMs`, from the element's
+   * presented-frame count (no per-frame callback: one would make the page run a frame's lifecycle for
+   * every video frame). Read a few times a second (the HUD): each call adds a reading.
+   */
   videoFps(now: number, windowMs = 3000): number {
-    const from = now - windowMs;
-    while (this.presented.length > 0 && (this.presented[0] as number) < from) this.presented.shift();
-    if (!this.shownVideo || this.presented.length < 2) return 0;
-    const span = now - (this.presented[0] as number);
-    return span > 0 ? ((this.presented.length - 1) * 1000) / Math.min(windowMs, span) : 0;
+    const video = this.shownVideo;
+    if (!video) return 0;
+    const readings = this.presented;
+    readings.push({ t: now, count: presentedFrames(video) });
+    while (readings.length > 2 && (readings[1] as { t: number }).t <= now - windowMs) readings.shift();
+    const first = readings[0] as { t: number; count: number };
+    const span = now - first.t;
+    return span > 0 ? (Math.max(0, readings[readings.length - 1]!.count - first.count) * 1000) / span : 0;
   }
 
   private showVideo(video: HTMLVideoElement | null): void {
     if (this.shownVideo === video) return;
-    if (this.shownVideo) {
-      this.shownVideo.cancelVideoFrameCallback(this.videoCallbackId);
-      this.shownVideo.remove();
-    }
+    this.shownVideo?.remove();
     this.shownVideo = video;
     this.presented.length = 0;
     if (!video) return;
     video.classList.add('stage-video');
     this.stage.insertBefore(video, this.still);
-    const onFrame = (now: number): void => {
-      if (this.shownVideo !== video) return;
-      this.presented.push(now);
-      if (this.presented.length > 512) this.presented.shift();
-      this.videoCallbackId = video.requestVideoFrameCallback(onFrame);
-    };
-    this.videoCallbackId = video.requestVideoFrameCallback(onFrame);
   }
 
   dispose(): void {

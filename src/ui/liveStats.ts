@@ -33,6 +33,9 @@ export class LiveStats {
   /** Per-pixel class counts of the latest mask (reused buffer). */
   private readonly classCounts: Float64Array;
   private latestMaskPixels = 0;
+  /** A copy of the latest mask, and whether classCounts still has to be counted from it. */
+  private latestMask = new Uint8Array(0);
+  private countsStale = false;
   /** Scratch confusion for one frame's score (reused). */
   private readonly frameConfusion: ConfusionMatrix;
 
@@ -47,12 +50,23 @@ export class LiveStats {
     this.stages[stage].push(ms);
   }
 
+  /**
+   * Keeps a copy of the latest mask (its buffer goes back to the worker); its classes are counted only
+   * when classFractions() is asked for: counting 480x360 pixels per mask cost the page's thread about
+   * 1 ms per mask, for a figure read about once a second.
+   */
   recordMask(mask: Uint8Array): void {
-    countClasses(mask, this.classNames.length, this.classCounts);
-    this.latestMaskPixels = mask.length;
+    if (this.latestMask.length !== mask.length) this.latestMask = new Uint8Array(mask.length);
+    this.latestMask.set(mask);
+    this.countsStale = true;
   }
 
   classFractions(): Record<string, number> {
+    if (this.countsStale) {
+      countClasses(this.latestMask, this.classNames.length, this.classCounts);
+      this.latestMaskPixels = this.latestMask.length;
+      this.countsStale = false;
+    }
     const out: Record<string, number> = {};
     this.classNames.forEach((name, k) => {
       out[name] = this.latestMaskPixels ? (this.classCounts[k] as number) / this.latestMaskPixels : 0;

@@ -42,6 +42,26 @@ async function maskOnPictureAgreement(a: AppPage, contract: ModelContract, allow
   return maskColourAgreement(picture, rect, mask, (id) => colour.get(id) ?? [0, 0, 0]);
 }
 
+/**
+ * The app reads the video's frame rate from its presented-frame count (no per-frame callback on the
+ * page); over the same 3 s, that count and a requestVideoFrameCallback count agree, and so does the HUD's rate.
+ */
+async function videoRateAgreesWithCallbacks(a: AppPage): Promise<void> {
+  const counted = (await a.page.evaluate(`new Promise((resolve) => {
+    const video = document.querySelector('#stage video');
+    const presented = () => { const q = video.getVideoPlaybackQuality(); return q.totalVideoFrames - q.droppedVideoFrames; };
+    const start = presented();
+    let callbacks = 0;
+    const onFrame = () => { callbacks++; video.requestVideoFrameCallback(onFrame); };
+    video.requestVideoFrameCallback(onFrame);
+    setTimeout(() => resolve({ callbacks, presented: presented() - start, appFps: window.dashseg.stats().videoFps }), 3000);
+  })`)) as { callbacks: number; presented: number; appFps: number };
+  console.log(`[video rate] 3 s: ${counted.callbacks} requestVideoFrameCallback calls, ${counted.presented} presented frames (getVideoPlaybackQuality); app video fps ${counted.appFps.toFixed(1)}`);
+  expect(counted.callbacks).toBeGreaterThan(10);
+  expect(Math.abs(counted.presented - counted.callbacks)).toBeLessThanOrEqual(Math.max(3, 0.1 * counted.callbacks));
+  expect(Math.abs(counted.appFps - counted.callbacks / 3)).toBeLessThanOrEqual(0.2 * (counted.callbacks / 3));
+}
+
 describe('mask layer', () => {
   for (const mode of ['worker', 'inline'] as const) {
     test(`${mode}: masks drawn over exactly the picture${mode === 'worker' ? ' by a worker of its own' : ' on the page\'s thread'}`, async () => {
@@ -50,6 +70,7 @@ describe('mask layer', () => {
       const s = await a.waitForStats('3 masks drawn', (x) => x.masksDrawn >= 3, { timeoutMs: FIRST_FRAMES_MS });
       expect(maskLayerWorkers(a)).toHaveLength(mode === 'worker' ? 1 : 0);
       expect(s.masksDrawn).toBeLessThanOrEqual(s.frames);
+      if (mode === 'worker') await videoRateAgreesWithCallbacks(a);
       const contract = await fetchModelContract(server().url);
       const agreement = await maskOnPictureAgreement(a, contract);
       console.log(`[mask-layer ${mode}] ${s.masksDrawn} of ${s.frames} masks drawn; mask colours agree on ${(100 * agreement).toFixed(1)} % of the picture`);

@@ -14,6 +14,7 @@ describe('parseBenchArgs', () => {
       models: ['default'],
       compare: false,
       backend: 'wasm',
+      maskLayer: 'worker',
       src: 'default',
       size: null,
       seconds: 20,
@@ -23,6 +24,12 @@ describe('parseBenchArgs', () => {
       json: null,
       verbose: false,
     });
+  });
+
+  it('--mask-layer names where the app draws the masks (worker or inline); anything else is refused', () => {
+    expect(parse(['--mask-layer', 'inline']).maskLayer).toBe('inline');
+    expect(parse(['--mask-layer=worker']).maskLayer).toBe('worker');
+    expect(() => parse(['--mask-layer', 'gpu'])).toThrow(/mask-layer/);
   });
 
   it('reads every flag, in both --flag value and --flag=value forms', () => {
