@@ -60,10 +60,12 @@ export class DashsegApp {
       onDownloadJson: () => this.recording.downloadJson(),
       onExportVideo: () => this.exporter.exportAndDownload(),
       onModel: (url) => {
-        // A model switch reloads the page with ?model= (the recorded log is kept in IndexedDB).
+        // A model switch reloads the page with ?model= (the recorded log is kept in IndexedDB: the
+        // rows waiting in its batch are written first, for at most a second).
         const params = new URLSearchParams(location.search);
         params.set('model', url);
-        location.search = params.toString();
+        const reload = (): void => void (location.search = params.toString());
+        void Promise.race([this.log.recorder.flush(), new Promise((r) => setTimeout(r, 1000))]).then(reload, reload);
       },
     }, MODEL_CHOICES, modelFromSearch(search));
     const messages = (this.messages = new MessageReporter(this.shell, (event) => this.log.note(event)));

@@ -12,8 +12,8 @@ import type { LiveStats } from '../ui/liveStats.ts';
 import type { MaskShown } from './maskPresenter.ts';
 import type { FrameLog, ShownExtra } from './frameLog.ts';
 
-/** The HUD is rewritten (and the layout checked) this often (ms): often enough to read live, rarely enough to cost nothing. */
-export const HUD_INTERVAL_MS = 250;
+/** The HUD is rewritten (and the layout checked) this often (ms): often enough to read live; each rewrite costs the page a style, layout and paint pass. */
+export const HUD_INTERVAL_MS = 500;
 
 export interface DisplayUpdateParts {
   /** Shows the picture under the mask (MaskPresenter; null without WebGL). */

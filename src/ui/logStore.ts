@@ -1,7 +1,8 @@
 // Persists the recorded log rows in IndexedDB as they come, so a recording survives errors, worker
-// restarts and page reloads, and can still be exported afterwards. Each row is written as it comes
-// (IndexedDB commits small transactions off the main thread), so while the connection is open
-// nothing waits in memory.
+// restarts and page reloads, and can still be exported afterwards. Rows are written in batches of
+// ROW_BATCH_MS (one transaction each; a transaction per row cost the page's thread about 2 ms per row
+// here), so while the connection is open at most that much of the log waits in memory; flush() (and a
+// page being hidden or left) writes it at once.
 //
 // The browser may close the connection under us: another tab opening the database at a higher
 // version (versionchange: we close ours so it can upgrade), or a forced close (site data cleared,
@@ -17,6 +18,9 @@ const DB_NAME = 'dashseg-log';
 const DB_VERSION = 1;
 const ROWS = 'rows';
 const META = 'meta';
+
+/** Rows that come within this window are stored in one transaction. */
+export const ROW_BATCH_MS = 250;
 
 /** Waits before each reopen try (a bounded backoff, about 16 s in all); then the log stays in memory only. */
 const REOPEN_DELAYS_MS: readonly number[] = [100, 250, 500, 1000, 2000, 4000, 8000];
@@ -98,9 +102,17 @@ export class LogStore {
   private db: IDBDatabase | null = null;
   private reopening: Promise<void> | null = null;
   private sync: LogStoreSync | null = null;
+  /** Rows appended and not yet written (see ROW_BATCH_MS), and the timer that writes them. */
+  private pending: FrameLogRow[] = [];
+  private batchTimer: ReturnType<typeof setTimeout> | null = null;
 
   private constructor(db: IDBDatabase) {
     this.adopt(db);
+    // A page that is hidden may be discarded, and one being left may not come back: write what waits.
+    addEventListener('pagehide', () => this.writePending());
+    document.addEventListener('visibilitychange', () => {
+      if (document.hidden) this.writePending();
+    });
   }
 
   /** Opens the store; null when IndexedDB is unavailable (private mode etc.): the log stays in memory. */
@@ -134,6 +146,7 @@ export class LogStore {
    * orders it before the rows the new recording appends right after.
    */
   reset(startedAt: string | null, recording: boolean): Promise<void> {
+    this.dropPending(); // rows of the recording being replaced
     const tx = this.transaction([ROWS, META], 'readwrite');
     if (!tx) return Promise.resolve();
     tx.objectStore(ROWS).clear();
@@ -148,12 +161,10 @@ export class LogStore {
     return this.track(done(tx));
   }
 
-  /** Stores a row at once (its own small transaction), so a crash or reload loses nothing. Never throws. */
+  /** Stores a row with the others of its batch (within ROW_BATCH_MS). Never throws. */
   append(row: FrameLogRow): void {
-    const tx = this.transaction(ROWS, 'readwrite');
-    if (!tx) return;
-    tx.objectStore(ROWS).add(row);
-    void this.track(done(tx));
+    this.pending.push(row);
+    this.batchTimer ??= setTimeout(() => this.writePending(), ROW_BATCH_MS);
   }
 
   /**
@@ -161,11 +172,30 @@ export class LogStore {
    * reopen has written them back (or given up).
    */
   async flush(): Promise<void> {
+    this.writePending();
     await this.flushing;
     while (this.reopening) {
       await this.reopening;
       await this.flushing;
     }
+  }
+
+  /** Writes the rows waiting in the batch, in one transaction (while closed they wait in the recorder for the write-back). */
+  private writePending(): void {
+    const rows = this.pending;
+    this.dropPending();
+    if (rows.length === 0) return;
+    const tx = this.transaction(ROWS, 'readwrite');
+    if (!tx) return;
+    const store = tx.objectStore(ROWS);
+    for (const row of rows) store.add(row);
+    void this.track(done(tx));
+  }
+
+  private dropPending(): void {
+    this.pending = [];
+    if (this.batchTimer !== null) clearTimeout(this.batchTimer);
+    this.batchTimer = null;
   }
 
   private adopt(db: IDBDatabase): void {
@@ -245,6 +275,7 @@ export class LogStore {
   private async writeBack(db: IDBDatabase): Promise<number | null> {
     const log = this.sync?.snapshot();
     if (!log) return 0;
+    this.dropPending(); // they are in the snapshot
     const tx = this.transaction([ROWS, META], 'readwrite');
     if (!tx || this.db !== db) return null;
     const rows = tx.objectStore(ROWS);
