@@ -137,7 +137,7 @@ export class DashsegApp {
       const restarts = new MaskLayerRestarts(renderer, presenter, messages);
       presenter.setSynced(this.options.synced);
       this.overlay = { renderer, presenter };
-      new ResizeObserver(() => display.pictureChanged()).observe(shell.stage);
+      new ResizeObserver(() => display.layoutChanged()).observe(shell.stage);
     } catch (err) {
       messages.fail('webgl-unavailable', `WebGL2 is not available, so the overlay cannot be drawn: ${(err as Error).message}`);
     }

@@ -35,6 +35,8 @@ export interface DisplayUpdateParts {
 
 export class DisplayUpdates {
   private readonly now: () => number;
+  /** The live video shown at the last pictureChanged (null: a still, or none). */
+  private shownVideo: HTMLVideoElement | null = null;
 
   constructor(private readonly parts: DisplayUpdateParts) {
     this.now = parts.now ?? (() => performance.now());
@@ -46,8 +48,20 @@ export class DisplayUpdates {
     every(() => this.tick(), HUD_INTERVAL_MS);
   }
 
-  /** The source offered a new frame (or changed): a still under the mask is redrawn. */
+  /**
+   * The source offered a new frame (or changed): a still under the mask is redrawn. A live video that
+   * is already shown needs nothing per frame (the browser presents it; the timer keeps its layout).
+   */
   pictureChanged(): void {
+    const picture = this.parts.picture();
+    const element = picture?.kind === 'video' ? picture.element : null;
+    if (element !== null && element === this.shownVideo) return;
+    this.shownVideo = element;
+    this.parts.presenter()?.showPicture(picture);
+  }
+
+  /** The stage's size changed: the picture and the mask are placed again. */
+  layoutChanged(): void {
     this.parts.presenter()?.showPicture(this.parts.picture());
   }
 
@@ -67,7 +81,7 @@ export class DisplayUpdates {
   /** The HUD and recording line, and the layout (the stage may have been resized). */
   tick(): void {
     const { parts } = this;
-    this.pictureChanged();
+    this.layoutChanged();
     parts.hud.textContent = formatHud(hudModelOf(parts.snapshot(), this.now()));
     parts.recordInfo.textContent = parts.log.status();
   }

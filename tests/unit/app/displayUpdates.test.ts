@@ -70,7 +70,11 @@ describe('DisplayUpdates', () => {
     expect(pictures).toEqual([picture]);
     expect(hud.textContent).toContain('running');
     expect(recordInfo.textContent).toBe('1 rows');
-    updates.pictureChanged();
+    updates.pictureChanged(); // the video starts: shown
     expect(pictures).toHaveLength(2);
+    updates.pictureChanged(); // a new frame of the video already shown: nothing to do
+    expect(pictures).toHaveLength(2);
+    updates.layoutChanged();
+    expect(pictures).toHaveLength(3);
   });
 });
