@@ -178,11 +178,12 @@ export class InlineMaskLayer extends StagingMaskLayer {
     this.renderer.render();
   }
 
-  protected draw(staged: Staged): Promise<MaskLayerDraw & { readonly mask: Uint8Array }> {
+  /** Async so that a draw that throws (a lost context) rejects like a failed worker draw. */
+  protected async draw(staged: Staged): Promise<MaskLayerDraw & { readonly mask: Uint8Array }> {
     const t0 = performance.now();
     this.renderer.setMask(staged.mask, staged.width, staged.height);
     this.renderer.render();
-    return Promise.resolve({ renderMs: performance.now() - t0, memory: this.renderer.memoryInfo(), mask: staged.mask });
+    return { renderMs: performance.now() - t0, memory: this.renderer.memoryInfo(), mask: staged.mask };
   }
 
   dispose(): void {
