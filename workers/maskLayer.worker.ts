@@ -8,15 +8,21 @@ import { MaskLayerRenderer } from '../src/render/maskLayerRenderer.ts';
 import type { MaskLayerDraw, MaskLayerWorkerApi } from './maskLayerProtocol.ts';
 
 let renderer: MaskLayerRenderer | null = null;
+/** The WebGL context was lost (the GPU process reset, memory pressure): draws fail, and the page restarts the layer. */
+let contextLost = false;
 
 function layer(): MaskLayerRenderer {
   if (!renderer) throw new Error('the mask layer worker was not initialised');
+  if (contextLost) throw new Error('the mask layer lost its WebGL context');
   return renderer;
 }
 
 const api: MaskLayerWorkerApi = {
   init(canvas, palette, opacity) {
     renderer?.dispose();
+    canvas.addEventListener('webglcontextlost', () => {
+      contextLost = true;
+    });
     renderer = new MaskLayerRenderer(canvas, palette, opacity);
     renderer.render();
     return renderer.memoryInfo();
