@@ -24,7 +24,7 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 
 /** One line for the JSON output: how the memory figures were taken. */
 export const MEMORY_METHOD =
-  'CDP after HeapProfiler.collectGarbage: Runtime.getHeapUsage().usedSize of the page (heap_*) and of the segmentation worker (worker_heap_*); ' +
+  'CDP after HeapProfiler.collectGarbage: Runtime.getHeapUsage().usedSize of the page (heap_*), of the segmentation worker (worker_heap_*) and of the mask-layer worker (mask_layer_heap_*); ' +
   'wasm_* = sum of WebAssembly.Memory buffer sizes created in the segmentation worker (ORT linear memory, shared with its pthreads)';
 
 export interface MemorySnapshot {
@@ -34,6 +34,8 @@ export interface MemorySnapshot {
   readonly workerHeapBytes: number | null;
   /** Sum of the worker's WebAssembly.Memory sizes (ORT's linear memory), bytes. */
   readonly wasmBytes: number | null;
+  /** Mask-layer worker (three.js on an OffscreenCanvas) JS heap in use after a GC, bytes; null without one. */
+  readonly maskLayerHeapBytes: number | null;
   /** Why a figure is null, when one is. */
   readonly notes: readonly string[];
 }
@@ -93,8 +95,14 @@ export function isSegmentationWorker(target: { url: string; title: string }): bo
   return /segmentation\.worker/.test(target.url) || target.title === 'segmentation';
 }
 
+/** Is this worker target the app's mask-layer worker? */
+export function isMaskLayerWorker(target: { url: string; title: string }): boolean {
+  return /maskLayer\.worker/.test(target.url) || target.title === 'mask-layer';
+}
+
 export class MemoryProbe {
   private readonly workers = new Map<string, WorkerTarget>();
+  private readonly maskLayerWorkers = new Map<string, WorkerTarget>();
   private readonly pending = new Map<string, (reply: CdpReply) => void>();
   private nextId = 1;
 
@@ -106,7 +114,10 @@ export class MemoryProbe {
     const probe = new MemoryProbe(cdp);
     cdp.on('Target.attachedToTarget', (e) => void probe.onAttached(e.sessionId, e.targetInfo, e.waitingForDebugger));
     cdp.on('Target.detachedFromTarget', (e) => {
-      if (e.sessionId) probe.workers.delete(e.sessionId);
+      if (e.sessionId) {
+        probe.workers.delete(e.sessionId);
+        probe.maskLayerWorkers.delete(e.sessionId);
+      }
     });
     cdp.on('Target.receivedMessageFromTarget', (e) => {
       let reply: CdpReply;
@@ -129,6 +140,8 @@ export class MemoryProbe {
       if (info.type === 'worker' && isSegmentationWorker(info)) {
         this.workers.set(sessionId, { sessionId, url: info.url, title: info.title, trackedFromStart: waiting });
         await this.call(sessionId, 'Runtime.evaluate', { expression: WASM_MEMORY_TRACKER }, 5000).catch(() => undefined);
+      } else if (info.type === 'worker' && isMaskLayerWorker(info)) {
+        this.maskLayerWorkers.set(sessionId, { sessionId, url: info.url, title: info.title, trackedFromStart: waiting });
       }
     } finally {
       if (waiting) await this.call(sessionId, 'Runtime.runIfWaitingForDebugger', {}, 5000).catch(() => undefined);
@@ -158,11 +171,18 @@ export class MemoryProbe {
     }
   }
 
-  /** The newest segmentation worker (reloadModel() replaces the worker). */
-  private currentWorker(): WorkerTarget | null {
+  /** The newest worker of a kind (reloadModel() replaces the segmentation worker; a restart the mask layer's). */
+  private newest(workers: ReadonlyMap<string, WorkerTarget>): WorkerTarget | null {
     let last: WorkerTarget | null = null;
-    for (const w of this.workers.values()) last = w;
+    for (const w of workers.values()) last = w;
     return last;
+  }
+
+  /** A worker's JS heap in use after a GC, bytes. */
+  private async workerHeap(worker: WorkerTarget, timeoutMs: number): Promise<number | null> {
+    await this.call(worker.sessionId, 'HeapProfiler.collectGarbage', {}, timeoutMs);
+    const usage = await this.call(worker.sessionId, 'Runtime.getHeapUsage', {}, timeoutMs);
+    return typeof usage['usedSize'] === 'number' ? usage['usedSize'] : null;
   }
 
   /** Forces a GC in the page and the segmentation worker, then reads the figures. */
@@ -177,16 +197,14 @@ export class MemoryProbe {
     }
     let workerHeapBytes: number | null = null;
     let wasmBytes: number | null = null;
-    const worker = this.currentWorker();
+    const worker = this.newest(this.workers);
     if (!worker) {
       notes.push('no segmentation worker target found');
     } else {
       // The worker answers between inferences; one inference can take seconds on a busy machine.
       const timeoutMs = 30_000;
       try {
-        await this.call(worker.sessionId, 'HeapProfiler.collectGarbage', {}, timeoutMs);
-        const usage = await this.call(worker.sessionId, 'Runtime.getHeapUsage', {}, timeoutMs);
-        workerHeapBytes = typeof usage['usedSize'] === 'number' ? usage['usedSize'] : null;
+        workerHeapBytes = await this.workerHeap(worker, timeoutMs);
       } catch (err) {
         notes.push(`worker heap: ${(err as Error).message}`);
       }
@@ -200,7 +218,18 @@ export class MemoryProbe {
         notes.push(`wasm memory: ${(err as Error).message}`);
       }
     }
-    return { mainHeapBytes, workerHeapBytes, wasmBytes, notes };
+    let maskLayerHeapBytes: number | null = null;
+    const maskLayer = this.newest(this.maskLayerWorkers);
+    if (maskLayer) {
+      try {
+        maskLayerHeapBytes = await this.workerHeap(maskLayer, 10_000);
+      } catch (err) {
+        notes.push(`mask-layer worker heap: ${(err as Error).message}`);
+      }
+    } else {
+      notes.push('no mask-layer worker target found (masks drawn on the page?)');
+    }
+    return { mainHeapBytes, workerHeapBytes, wasmBytes, maskLayerHeapBytes, notes };
   }
 
   async dispose(): Promise<void> {

@@ -10,8 +10,10 @@ export const SOAK_FLAGS = {
     metavar: 'S',
     min: 0,
     max: 600,
-    default: 30,
-    description: 'seconds of segmentation before the first sample, the baseline (ORT and the JIT settle)',
+    // 30 s was enough for the page and the segmentation worker; the mask-layer worker's heap settles
+    // later (1.7 → 1.9 MiB between 30 s and 50 s, then flat for minutes: AMD EPYC VM, session 6).
+    default: 60,
+    description: "seconds of segmentation before the first sample, the baseline (ORT, the JIT and the workers' heaps settle)",
   },
   json: { kind: 'string', metavar: 'OUT.json', description: 'write the samples and verdicts as JSON (atomically)' },
   verbose: { kind: 'boolean', description: "echo the browser's console" },

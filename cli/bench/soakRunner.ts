@@ -68,6 +68,7 @@ export async function runSoak(plan: SoakPlan, control: BrowserRunControl, onSamp
       mainHeapBytes: memory.mainHeapBytes,
       workerHeapBytes: memory.workerHeapBytes,
       wasmBytes: memory.wasmBytes,
+      maskLayerHeapBytes: memory.maskLayerHeapBytes,
       textures: s.rendererMemory?.textures ?? null,
       geometries: s.rendererMemory?.geometries ?? null,
       programs: s.rendererMemory?.programs ?? null,

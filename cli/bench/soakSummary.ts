@@ -15,6 +15,8 @@ export interface SoakSample {
   readonly mainHeapBytes: number | null;
   readonly workerHeapBytes: number | null;
   readonly wasmBytes: number | null;
+  /** The mask-layer worker's JS heap (three.js on an OffscreenCanvas). */
+  readonly maskLayerHeapBytes: number | null;
   /** three.js renderer.info: textures and geometries in memory, shader programs. */
   readonly textures: number | null;
   readonly geometries: number | null;
@@ -23,7 +25,7 @@ export interface SoakSample {
   readonly restarts: number;
 }
 
-export type SoakMetricKey = 'mainHeapBytes' | 'workerHeapBytes' | 'wasmBytes' | 'textures' | 'geometries' | 'programs' | 'restarts';
+export type SoakMetricKey = 'mainHeapBytes' | 'workerHeapBytes' | 'wasmBytes' | 'maskLayerHeapBytes' | 'textures' | 'geometries' | 'programs' | 'restarts';
 
 export interface SoakMetric {
   readonly key: SoakMetricKey;
@@ -40,6 +42,7 @@ export const SOAK_METRICS: readonly SoakMetric[] = [
   { key: 'mainHeapBytes', label: 'main JS heap', unit: 'bytes', maxGrowth: SOAK_MAX_MEMORY_GROWTH },
   { key: 'workerHeapBytes', label: 'worker JS heap', unit: 'bytes', maxGrowth: SOAK_MAX_MEMORY_GROWTH },
   { key: 'wasmBytes', label: 'WASM memory', unit: 'bytes', maxGrowth: SOAK_MAX_MEMORY_GROWTH },
+  { key: 'maskLayerHeapBytes', label: 'mask-layer worker JS heap', unit: 'bytes', maxGrowth: SOAK_MAX_MEMORY_GROWTH },
   { key: 'textures', label: 'textures', unit: 'count', maxGrowth: 0 },
   { key: 'geometries', label: 'geometries', unit: 'count', maxGrowth: 0 },
   { key: 'programs', label: 'shader programs', unit: 'count', maxGrowth: 0 },
@@ -113,7 +116,7 @@ function elapsedText(seconds: number): string {
 }
 
 export function formatSoakTable(samples: readonly SoakSample[]): string {
-  const header = ['elapsed', 'masks', 'fps', 'main heap MiB', 'worker heap MiB', 'WASM MiB', 'textures', 'geometries', 'programs', 'restarts'];
+  const header = ['elapsed', 'masks', 'fps', 'main heap MiB', 'worker heap MiB', 'WASM MiB', 'mask layer heap MiB', 'textures', 'geometries', 'programs', 'restarts'];
   const rows = samples.map((s) => [
     elapsedText(s.elapsedS),
     String(s.frames),
@@ -121,12 +124,13 @@ export function formatSoakTable(samples: readonly SoakSample[]): string {
     mibText(s.mainHeapBytes),
     mibText(s.workerHeapBytes),
     mibText(s.wasmBytes),
+    mibText(s.maskLayerHeapBytes),
     countText(s.textures),
     countText(s.geometries),
     countText(s.programs),
     String(s.restarts),
   ]);
-  const align: Align[] = ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
+  const align: Align[] = ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
   return formatTable(header, rows, align);
 }
 
@@ -165,6 +169,7 @@ export interface SoakJson {
     readonly heap_mb: number | null;
     readonly worker_heap_mb: number | null;
     readonly wasm_mb: number | null;
+    readonly mask_layer_heap_mb: number | null;
     readonly textures: number | null;
     readonly geometries: number | null;
     readonly programs: number | null;
@@ -216,6 +221,7 @@ export function soakJson(samples: readonly SoakSample[], verdicts: readonly Soak
       heap_mb: mib(s.mainHeapBytes),
       worker_heap_mb: mib(s.workerHeapBytes),
       wasm_mb: mib(s.wasmBytes),
+      mask_layer_heap_mb: mib(s.maskLayerHeapBytes),
       textures: s.textures,
       geometries: s.geometries,
       programs: s.programs,

@@ -23,6 +23,7 @@ function sample(over: Partial<SoakSample> = {}): SoakSample {
     mainHeapBytes: 20 * MIB,
     workerHeapBytes: 4 * MIB,
     wasmBytes: 64 * MIB,
+    maskLayerHeapBytes: 1 * MIB,
     textures: 3,
     geometries: 1,
     programs: 1,
@@ -100,7 +101,8 @@ describe('soak verdicts', () => {
     expect(lines).toHaveLength(SOAK_METRICS.length);
     expect(lines[0]).toMatch(/^FAIL\s+main JS heap\s+20\.0 → 23\.0 MiB\s+\+15\.0 %\s+\(limit \+10 %\)$/);
     expect(lines[1]).toMatch(/^PASS\s+worker JS heap\s+4\.0 → 4\.0 MiB\s+\+0\.0 %/);
-    expect(lines[3]).toMatch(/^FAIL\s+textures\s+3 → 4\s+\+33\.3 %\s+\(must not grow\)$/);
+    expect(lines[3]).toMatch(/^PASS\s+mask-layer worker JS heap\s+1\.0 → 1\.0 MiB/);
+    expect(lines[4]).toMatch(/^FAIL\s+textures\s+3 → 4\s+\+33\.3 %\s+\(must not grow\)$/);
   });
 
   it('the table has a row per sample; missing figures show a dash', () => {
@@ -108,7 +110,7 @@ describe('soak verdicts', () => {
     const lines = table.split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toContain('main heap MiB');
-    expect(lines[3]).toMatch(/^\s*1m 05s\s+230\s+—\s+20\.0\s+4\.0\s+—\s+3\s+1\s+1\s+0$/);
+    expect(lines[3]).toMatch(/^\s*1m 05s\s+230\s+—\s+20\.0\s+4\.0\s+—\s+1\.0\s+3\s+1\s+1\s+0$/);
   });
 
   it('JSON: MiB for memory, counts as is, the verdict and its limit', () => {
@@ -125,15 +127,15 @@ describe('soak verdicts', () => {
       memoryMethod: 'test',
     });
     expect(json.passed).toBe(false);
-    expect(json.samples[1]).toMatchObject({ elapsed_s: 60.123, wasm_mb: 80, heap_mb: 20, textures: 3 });
+    expect(json.samples[1]).toMatchObject({ elapsed_s: 60.123, wasm_mb: 80, heap_mb: 20, mask_layer_heap_mb: 1, textures: 3 });
     expect(json.verdicts.find((v) => v.metric === 'WASM memory')).toMatchObject({ unit: 'MiB', start: 64, end: 80, percent: 25, max_growth_percent: 10, pass: false });
     expect(json.verdicts.find((v) => v.metric === 'textures')).toMatchObject({ unit: 'count', start: 3, end: 3, max_growth_percent: 0, pass: true });
   });
 });
 
 describe('soak command line', () => {
-  it('defaults: 10 minutes, a sample every 30 s', () => {
-    expect(parseSoakArgs([])).toEqual({ minutes: 10, intervalSeconds: 30, warmupSeconds: 30, json: null, verbose: false });
+  it('defaults: 10 minutes after a 60 s warm-up, a sample every 30 s', () => {
+    expect(parseSoakArgs([])).toEqual({ minutes: 10, intervalSeconds: 30, warmupSeconds: 60, json: null, verbose: false });
     expect(parseSoakArgs(['--minutes', '1', '--interval=10', '--json', 'out.json'])).toMatchObject({ minutes: 1, intervalSeconds: 10, json: 'out.json' });
     expect(parseSoakArgs(['--help'])).toBeNull();
   });
