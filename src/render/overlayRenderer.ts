@@ -29,7 +29,7 @@ export class OverlayRenderer {
     opacity: number,
   ) {
     this.picture = new StagePicture(stage, canvas);
-    this.opacityValue = clampOpacity(opacity);
+    this.opacityValue = opacity;
   }
 
   /**
@@ -37,8 +37,9 @@ export class OverlayRenderer {
    * browser cannot hand a canvas over); rejects when there is no WebGL2 for it.
    */
   static async create(stage: HTMLElement, canvas: HTMLCanvasElement, palette: Uint8Array, opacity: number, mode: MaskLayerMode): Promise<OverlayRenderer> {
-    const layer = await createMaskLayer(canvas, palette, clampOpacity(opacity), mode);
-    return new OverlayRenderer(stage, canvas, layer, palette, opacity);
+    const clamped = clampOpacity(opacity);
+    const layer = await createMaskLayer(canvas, palette, clamped, mode);
+    return new OverlayRenderer(stage, canvas, layer, palette, clamped);
   }
 
   /**

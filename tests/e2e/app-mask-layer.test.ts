@@ -12,6 +12,7 @@ import { fetchModelContract } from './helpers/contract.ts';
 import { maskColourAgreement } from './helpers/masks.ts';
 import { canvasWithItsMask } from './helpers/stageCapture.ts';
 import { freezeMasks } from './helpers/visibility.ts';
+import { maskLayerWorkers } from './helpers/workers.ts';
 
 const server = useAppServer();
 const browser = useBrowser(); // --disable-gpu: WebGL on SwiftShader, WASM inference
@@ -27,8 +28,6 @@ afterEach(async () => {
   await app?.close();
   app = null;
 });
-
-const maskLayerWorkers = (a: AppPage) => a.page.workers().filter((w) => w.url().includes('maskLayer.worker'));
 
 /** Share of the letterboxed picture whose colour is the shown mask's (opacity 1, every class its own colour). */
 async function maskOnPictureAgreement(a: AppPage, contract: ModelContract, allowErrorCodes: readonly AppErrorCode[] = []): Promise<number> {
@@ -68,7 +67,7 @@ describe('mask layer', () => {
       const a = await AppPage.open(browser(), server().url, mode === 'inline' ? '?masklayer=inline' : '', { name: `mask-layer-${mode}` });
       app = a;
       const s = await a.waitForStats('3 masks drawn', (x) => x.masksDrawn >= 3, { timeoutMs: FIRST_FRAMES_MS });
-      expect(maskLayerWorkers(a)).toHaveLength(mode === 'worker' ? 1 : 0);
+      expect(maskLayerWorkers(a.page)).toHaveLength(mode === 'worker' ? 1 : 0);
       expect(s.masksDrawn).toBeLessThanOrEqual(s.frames);
       if (mode === 'worker') await videoRateAgreesWithCallbacks(a);
       const contract = await fetchModelContract(server().url);
@@ -85,7 +84,7 @@ describe('mask layer', () => {
     await a.waitForStats('3 masks drawn', (x) => x.masksDrawn >= 3, { timeoutMs: FIRST_FRAMES_MS });
     const rowKey = (r: AppLogRow): string => `${r.frameIndex}@${r.time}`;
     const before = (await a.logRows()).map(rowKey);
-    const [worker] = maskLayerWorkers(a);
+    const [worker] = maskLayerWorkers(a.page);
     await worker!.evaluate(() => {
       setTimeout(() => {
         throw new Error('injected mask layer crash');
@@ -100,7 +99,7 @@ describe('mask layer', () => {
       timeoutMs: 30_000,
       allowErrorCodes: ['mask-layer-restarted'],
     });
-    expect(maskLayerWorkers(a)).toHaveLength(1);
+    expect(maskLayerWorkers(a.page)).toHaveLength(1);
     const rows = (await a.logRows()).map(rowKey);
     expect(rows.slice(0, before.length), 'rows recorded before the crash').toEqual(before);
     expect(rows.length).toBeGreaterThan(before.length + 2);

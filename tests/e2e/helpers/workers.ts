@@ -1,4 +1,4 @@
-// The app's segmentation worker as a playwright Worker handle, for injecting faults into it.
+// The app's workers as playwright Worker handles, for injecting faults into them and counting them.
 
 import type { Page, Worker } from 'playwright-core';
 
@@ -12,4 +12,9 @@ export function segmentationWorker(page: Page): Worker {
     throw new Error(`expected one segmentation worker, found ${found.length} among: ${page.workers().map((w) => w.url()).join(', ') || 'none'}`);
   }
   return found[0] as Worker;
+}
+
+/** The app's mask-layer workers (three.js on an OffscreenCanvas): one while masks are drawn in a worker, none inline. */
+export function maskLayerWorkers(page: Page): Worker[] {
+  return page.workers().filter((w) => w.url().includes('maskLayer.worker'));
 }
