@@ -1,7 +1,7 @@
 // The mask layer as the page sees it: a mask is staged (copied: the caller gives its buffer back to the
 // segmentation worker at once), then drawn; the draw resolves once the mask is on the canvas.
 // - WorkerMaskLayer: the canvas is handed to workers/maskLayer.worker.ts (transferControlToOffscreen);
-//   the page's thread only copies the mask (~0.02 ms for 480x360) and posts it. The buffers travel to
+//   the page's thread only copies the mask (~0.02 ms for 480x360 on a 2-core AMD EPYC VM) and posts it. The buffers travel to
 //   the worker and back (a small pool: no allocation per frame).
 // - InlineMaskLayer: the same renderer on the page's thread, where a canvas cannot go to a worker
 //   (no OffscreenCanvas, or ?masklayer=inline); it costs the page a WebGL draw and readback per mask.

@@ -1,7 +1,7 @@
 // Persists the recorded log rows in IndexedDB as they come, so a recording survives errors, worker
 // restarts and page reloads, and can still be exported afterwards. Rows are written in batches of
 // ROW_BATCH_MS (one transaction each; a transaction per row cost the page's thread about 2 ms per row
-// here), so while the connection is open at most that much of the log waits in memory; flush() (and a
+// on a 2-core AMD EPYC VM), so while the connection is open at most that much of the log waits in memory; flush() (and a
 // page being hidden or left) writes it at once.
 //
 // The browser may close the connection under us: another tab opening the database at a higher
