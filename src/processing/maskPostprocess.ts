@@ -53,6 +53,9 @@ export class MaskPostprocessor {
   private readonly stabiliser: TemporalStabiliser;
   private readonly upsampler: GuidedUpsampler;
   private stabilised = new Uint8Array(0);
+  /** The guided mask shown for the previous map with stabilisation on (the edge's hysteresis), or none. */
+  private heldEdges: Uint8Array | null = null;
+  private heldAfterCuts = 0;
 
   constructor(
     settings: MaskPostprocessSettings = DEFAULT_MASK_POSTPROCESS,
@@ -83,13 +86,14 @@ export class MaskPostprocessor {
 
   /** New settings; turning stabilisation on starts without history. */
   configure(settings: MaskPostprocessSettings): void {
-    if (settings.stabilise && !this.current.stabilise) this.stabiliser.reset();
+    if (settings.stabilise && !this.current.stabilise) this.reset();
     this.current = settings;
   }
 
   /** Drops the stabiliser's history (a new source, a seek, another model). */
   reset(): void {
     this.stabiliser.reset();
+    this.heldEdges = null;
   }
 
   /**
@@ -106,9 +110,14 @@ export class MaskPostprocessor {
       else mask.set(map.subarray(0, n));
       return { mask, width: mapW, height: mapH, stabiliseMs: this.current.stabilise ? performance.now() - t0 : 0, upsampleMs: 0 };
     }
-    const source = this.current.stabilise ? this.stabilise(map, mapW, mapH) : map;
+    if (!this.current.stabilise) {
+      const t1 = performance.now();
+      const shown = this.resize(map, mapW, mapH, 'guided', guide, out);
+      return { ...shown, stabiliseMs: 0, upsampleMs: performance.now() - t1 };
+    }
+    const source = this.stabilise(map, mapW, mapH);
     const t1 = performance.now();
-    const shown = this.resize(source, mapW, mapH, 'guided', guide, out);
+    const shown = this.upsampleHeld(source, mapW, mapH, guide, out);
     return { ...shown, stabiliseMs: t1 - t0, upsampleMs: performance.now() - t1 };
   }
 
@@ -122,7 +131,7 @@ export class MaskPostprocessor {
     const t0 = performance.now();
     const stabilised = this.stabilise(map, mapW, mapH).slice();
     const t1 = performance.now();
-    const guided = this.resize(stabilised, mapW, mapH, 'guided', guide);
+    const guided = this.guides('guided', mapW, mapH, guide) ? this.upsampleHeld(stabilised, mapW, mapH, guide) : this.resize(stabilised, mapW, mapH, 'guided', guide);
     const upsampleMs = performance.now() - t1;
     return {
       'nearest/off': { mask: map.slice(0, mapW * mapH), width: mapW, height: mapH },
@@ -132,6 +141,20 @@ export class MaskPostprocessor {
       stabiliseMs: t1 - t0,
       upsampleMs,
     };
+  }
+
+  /**
+   * Guided upsampling of a stabilised map with the edge's hysteresis: the previous such mask is passed
+   * unless the stabiliser has just taken a scene cut or the size changed, and this one is kept for the next.
+   */
+  private upsampleHeld(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage, out?: Uint8Array): ShownMask {
+    const n = guide.width * guide.height;
+    const held = this.heldEdges !== null && this.heldEdges.length === n && this.heldAfterCuts === this.stabiliser.sceneCuts ? this.heldEdges : null;
+    const mask = this.upsampler.upsample(map, mapW, mapH, guide, out, held);
+    if (this.heldEdges === null || this.heldEdges.length !== n) this.heldEdges = new Uint8Array(n);
+    this.heldEdges.set(mask);
+    this.heldAfterCuts = this.stabiliser.sceneCuts;
+    return { mask, width: guide.width, height: guide.height };
   }
 
   private stabilise(map: Uint8Array, mapW: number, mapH: number): Uint8Array {

@@ -30,7 +30,7 @@ describe('GuidedUpsampler', () => {
     const guide = guideOf(W, H, (x) => (x >= 13 ? [220, 220, 220] : [30, 30, 30]));
     const map = new Uint8Array(mapW * mapH);
     for (let y = 0; y < mapH; y++) for (let x = 4; x < mapW; x++) map[y * mapW + x] = 1;
-    const up = new GuidedUpsampler({ radius: 1, sigmaSpatial: 1.5, sigmaRange: 20 }).upsample(map, mapW, mapH, guide);
+    const up = new GuidedUpsampler({ radius: 1, sigmaSpatial: 1.5, sigmaRange: 20, holdMargin: 0 }).upsample(map, mapW, mapH, guide);
     const nearest = nearestUp(map, mapW, mapH, W, H);
     for (let y = 0; y < H; y++) {
       expect(Array.from(nearest.subarray(y * W + 12, y * W + 17))).toEqual([0, 0, 0, 0, 1]);
@@ -74,12 +74,37 @@ describe('GuidedUpsampler', () => {
     }
   });
 
+  it("holds a pixel near the edge at the class it showed while that class keeps enough of the winner's weight", () => {
+    // A flat grey picture (colour tells nothing): the weights are spatial only. Class map 8x2 (4 px
+    // cells), class 1 from cell 4. Pixel x = 15 sees cells 2-4 at -1.375, -0.375, 0.625 cells: class 0
+    // weighs 1.63 and class 1 0.92 (56 %); x = 12 sees them at -0.625, 0.375, 1.375: class 1 has 35 %.
+    const W = 32, H = 8, mapW = 8, mapH = 2;
+    const guide = guideOf(W, H, () => [128, 128, 128]);
+    const map = new Uint8Array(mapW * mapH);
+    for (let y = 0; y < mapH; y++) for (let x = 4; x < mapW; x++) map[y * mapW + x] = 1;
+    const previous = new Uint8Array(W * H).fill(1);
+    const at = (mask: Uint8Array, x: number) => mask[3 * W + x];
+    const options = { radius: 1, sigmaSpatial: 1.5, sigmaRange: 20 };
+    const held = new GuidedUpsampler({ ...options, holdMargin: 0.6 }).upsample(map, mapW, mapH, guide, undefined, previous);
+    expect(at(held, 15)).toBe(1); // 56 % >= 40 %: kept
+    expect(at(held, 12)).toBe(0); // 35 % < 40 %: the winner
+    expect(at(held, 4)).toBe(0); // all its cells say 0: the previous mask does not count there
+    expect(at(new GuidedUpsampler({ ...options, holdMargin: 0.3 }).upsample(map, mapW, mapH, guide, undefined, previous), 15)).toBe(0);
+    expect(at(new GuidedUpsampler({ ...options, holdMargin: 0.6 }).upsample(map, mapW, mapH, guide), 15)).toBe(0); // no previous
+    expect(at(new GuidedUpsampler({ ...options, holdMargin: 0 }).upsample(map, mapW, mapH, guide, undefined, previous), 15)).toBe(0);
+  });
+
   it('refuses bad options and inputs with a message naming them', () => {
-    expect(() => new GuidedUpsampler({ radius: 0, sigmaSpatial: 1, sigmaRange: 1 })).toThrow(/radius/);
-    expect(() => new GuidedUpsampler({ radius: 1, sigmaSpatial: 0, sigmaRange: 1 })).toThrow(/sigmaSpatial/);
-    expect(() => new GuidedUpsampler({ radius: 1, sigmaSpatial: 1, sigmaRange: -1 })).toThrow(/sigmaRange/);
+    expect(() => new GuidedUpsampler({ radius: 0, sigmaSpatial: 1, sigmaRange: 1, holdMargin: 0 })).toThrow(/radius/);
+    expect(() => new GuidedUpsampler({ radius: 1, sigmaSpatial: 0, sigmaRange: 1, holdMargin: 0 })).toThrow(/sigmaSpatial/);
+    expect(() => new GuidedUpsampler({ radius: 1, sigmaSpatial: 1, sigmaRange: -1, holdMargin: 0 })).toThrow(/sigmaRange/);
+    expect(() => new GuidedUpsampler({ radius: 1, sigmaSpatial: 1, sigmaRange: 1, holdMargin: 1 })).toThrow(/holdMargin/);
     const up = new GuidedUpsampler();
     expect(() => up.upsample(new Uint8Array(3), 2, 2, guideOf(4, 4, () => [0, 0, 0]))).toThrow(/class map holds 3/);
     expect(() => up.upsample(new Uint8Array(4), 2, 2, { planes: new Float32Array(5), width: 4, height: 4, scale: [1, 1, 1] })).toThrow(/guide holds 5/);
+    const grey = guideOf(4, 4, () => [0, 0, 0]);
+    expect(() => up.upsample(new Uint8Array(4), 2, 2, grey, undefined, new Uint8Array(15))).toThrow(/previous mask holds 15/);
+    const out = new Uint8Array(16);
+    expect(() => up.upsample(new Uint8Array(4), 2, 2, grey, out, out)).toThrow(/different buffers/);
   });
 });

@@ -55,4 +55,26 @@ describe('MaskPostprocessor', () => {
     expect(buffers.size).toBe(4);
     expect(variantName(p.settings)).toBe('guided/on');
   });
+
+  it("holds the guided edge with stabilisation on only, and forgets the held edge on reset", () => {
+    // Flat picture 32x24, map 8x6 (4 px cells). The map's edge moves one cell left to right; the
+    // stabiliser lets a straight edge move at once, and the guided edge's hysteresis keeps x = 15 (whose
+    // class 1 still has 56 % of class 0's weight, see guidedUpsample.test.ts) at class 1 for a frame.
+    const w = 32, h = 24, mw = 8, mh = 6;
+    const flat: GuideImage = { planes: new Float32Array(3 * w * h).fill(128), width: w, height: h, scale: [1, 1, 1] };
+    const edgeAt = (cell: number) => Uint8Array.from({ length: mw * mh }, (_, i) => (i % mw >= cell ? 1 : 0));
+    const at15 = (m: Uint8Array) => m[12 * w + 15];
+    const on = new MaskPostprocessor({ stabilise: true, upsample: 'guided' });
+    expect(at15(on.process(edgeAt(3), mw, mh, flat).mask)).toBe(1);
+    expect(at15(on.process(edgeAt(4), mw, mh, flat).mask)).toBe(1); // held
+    on.reset();
+    expect(at15(on.process(edgeAt(4), mw, mh, flat).mask)).toBe(0); // nothing held after a reset
+    const off = new MaskPostprocessor({ stabilise: false, upsample: 'guided' });
+    off.process(edgeAt(3), mw, mh, flat);
+    expect(at15(off.process(edgeAt(4), mw, mh, flat).mask)).toBe(0);
+    const both = new MaskPostprocessor({ stabilise: true, upsample: 'guided' });
+    both.variants(edgeAt(3), mw, mh, flat);
+    const v = both.variants(edgeAt(4), mw, mh, flat);
+    expect([at15(v['guided/on'].mask), at15(v['guided/off'].mask)]).toEqual([1, 0]);
+  });
 });
