@@ -39,7 +39,8 @@ export function formatBenchTable(models: readonly NamedFigures[], comparison: Fi
   }
   add('model-only fps (same worker, no video)', f.map((x) => fixedOrDash(x.modelOnlyFps, 2)));
   add('  end to end / model-only', f.map((x) => fixedOrDash(x.fps !== null && x.modelOnlyFps ? x.fps / x.modelOnlyFps : null, 2)));
-  add('main thread ms per frame p50', f.map((x) => fixedOrDash(x.mainThreadMsPerFrameP50, 2)));
+  add('main thread ms per frame p50 (CPU)', f.map((x) => fixedOrDash(x.mainThreadMsPerFrameP50, 2)));
+  add('  wall-clock task ms p50', f.map((x) => fixedOrDash(x.mainThreadWallMsPerFrameP50, 2)));
   add('dropped frames', f.map((x) => String(x.dropped)));
   add('video fps shown', f.map((x) => fixedOrDash(x.videoFps, 1)));
   add('  clip fps', f.map(() => fixedOrDash(clipFps, 2)));

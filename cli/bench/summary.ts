@@ -42,10 +42,13 @@ export interface RoundMeasurement {
   /** Frames the shown video presented during the window (its presented-frame count: getVideoPlaybackQuality). */
   readonly videoFrames: number;
   /**
-   * Page-thread task time per segmented frame, one sample per ~1 s interval of the window (Chromium's
-   * Performance.getMetrics TaskDuration delta / masks shown in the interval); intervals without a mask are left out.
+   * Page-thread work per segmented frame: its CPU time, one sample per ~1 s interval of the window
+   * (Chromium's Performance.getMetrics ThreadTime delta / masks shown in the interval); intervals
+   * without a mask are left out.
    */
   readonly mainThreadMsPerFrame: readonly number[];
+  /** The same with the wall-clock time of the page's tasks (TaskDuration), which adds the time they waited for a core. */
+  readonly mainThreadWallMsPerFrame: readonly number[];
   /** Model-only rate measured right after this round (same worker, model, backend, threads); null when not measured. */
   readonly modelOnlyFps: number | null;
 }
@@ -75,8 +78,10 @@ export interface ModelFigures {
   readonly roundFps: readonly (number | null)[];
   /** Frames per second the displayed video presented (its presented-frame count), over all rounds. */
   readonly videoFps: number | null;
-  /** p50 over the windows' ~1 s intervals of page-thread task ms per segmented frame. */
+  /** p50 over the windows' ~1 s intervals of page-thread CPU ms per segmented frame. */
   readonly mainThreadMsPerFrameP50: number | null;
+  /** p50 of the page's task wall-clock ms per segmented frame (CPU time plus waits for a core). */
+  readonly mainThreadWallMsPerFrameP50: number | null;
   /** Same worker, model, backend and threads on already-decoded frames back to back (mean over the rounds that measured it). */
   readonly modelOnlyFps: number | null;
 }
@@ -123,6 +128,7 @@ export function summarizeRounds(rounds: readonly RoundMeasurement[]): ModelFigur
     roundFps: ordered.map((r) => windowFps(r.rows.length, r.seconds)),
     videoFps: windowFps(ordered.reduce((n, r) => n + r.videoFrames, 0), seconds),
     mainThreadMsPerFrameP50: percentile(ordered.flatMap((r) => r.mainThreadMsPerFrame), 50),
+    mainThreadWallMsPerFrameP50: percentile(ordered.flatMap((r) => r.mainThreadWallMsPerFrame), 50),
     modelOnlyFps: mean(finite(ordered.map((r) => r.modelOnlyFps))),
   };
 }
@@ -211,8 +217,10 @@ export interface BenchRunJson {
   readonly clip_fps: number | null;
   /** The same worker, model, backend and thread count on already-decoded frames back to back. */
   readonly model_only_fps: number | null;
-  /** p50 of page-thread task time per segmented frame (ms). */
+  /** p50 of page-thread work per segmented frame: the thread's CPU ms (Chromium ThreadTime). */
   readonly main_thread_ms_per_frame: number | null;
+  /** p50 of the page's task wall-clock ms per segmented frame (Chromium TaskDuration): CPU time plus waits for a core. */
+  readonly main_thread_wall_ms_per_frame: number | null;
   readonly stages_p50_ms: Readonly<Record<BenchStage, number | null>>;
   readonly browser: string;
   readonly hardware_concurrency: number | null;
@@ -292,6 +300,7 @@ export function runJson(named: NamedFigures, env: BenchEnvironment): BenchRunJso
     clip_fps: round3(env.clipFps ?? null),
     model_only_fps: round3(f.modelOnlyFps),
     main_thread_ms_per_frame: round3(f.mainThreadMsPerFrameP50),
+    main_thread_wall_ms_per_frame: round3(f.mainThreadWallMsPerFrameP50),
     stages_p50_ms: roundStages(f.stagesP50Ms),
     browser: env.browser,
     hardware_concurrency: env.hardwareConcurrency,

@@ -39,6 +39,7 @@ function measurement(over: Partial<RoundMeasurement> & Pick<RoundMeasurement, 'r
     threads: 2,
     videoFrames: 240,
     mainThreadMsPerFrame: [2, 3, 4],
+    mainThreadWallMsPerFrame: [4, 6, 8],
     modelOnlyFps: null,
     ...over,
   };
@@ -70,19 +71,22 @@ describe('summarizeRounds', () => {
   });
 
   it('rates presented video frames over all rounds, takes the p50 of the main-thread samples and the mean model-only rate', () => {
-    const a = measurement({ round: 0, rows: [row(0, 1, 1)], videoFrames: 250, mainThreadMsPerFrame: [1, 9], modelOnlyFps: null });
-    const b = measurement({ round: 1, rows: [row(0, 1, 1)], videoFrames: 230, mainThreadMsPerFrame: [2], modelOnlyFps: 16 });
+    const a = measurement({ round: 0, rows: [row(0, 1, 1)], videoFrames: 250, mainThreadMsPerFrame: [1, 9], mainThreadWallMsPerFrame: [3, 11], modelOnlyFps: null });
+    const b = measurement({ round: 1, rows: [row(0, 1, 1)], videoFrames: 230, mainThreadMsPerFrame: [2], mainThreadWallMsPerFrame: [5], modelOnlyFps: 16 });
     const f = summarizeRounds([a, b]);
     expect(f.videoFps).toBe(24); // 480 frames / 20 s
     expect(f.mainThreadMsPerFrameP50).toBe(2);
+    expect(f.mainThreadWallMsPerFrameP50).toBe(5);
     expect(f.modelOnlyFps).toBe(16);
     const json = runJson({ model: 'default', label: '', figures: f }, { browser: 'b', hardwareConcurrency: 2, clipFps: 25, machine: { os: 'x', cpu: 'AMD EPYC', cores: 2, memory_gib: 8, load_avg_1m_start: 0, load_avg_1m_end: 0 } });
-    expect([json.video_fps, json.clip_fps, json.model_only_fps, json.main_thread_ms_per_frame]).toEqual([24, 25, 16, 2]);
+    expect([json.video_fps, json.clip_fps, json.model_only_fps, json.main_thread_ms_per_frame, json.main_thread_wall_ms_per_frame]).toEqual([24, 25, 16, 2, 5]);
     expect(json.machine.cpu).toBe('AMD EPYC');
     const table = formatBenchTable([{ model: 'default', label: '', figures: f }], null, 25);
     expect(table).toMatch(/video fps shown\s+24\.0/);
     expect(table).toMatch(/clip fps\s+25\.00/);
     expect(table).toMatch(/model-only fps \(same worker, no video\)\s+16\.00/);
+    expect(table).toMatch(/main thread ms per frame p50 \(CPU\)\s+2\.00/);
+    expect(table).toMatch(/wall-clock task ms p50\s+5\.00/);
   });
 
   it('sums dropped frames, rates animation frames, and reads memory from the first and last round', () => {
