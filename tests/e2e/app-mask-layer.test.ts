@@ -122,7 +122,8 @@ describe('mask layer', () => {
       },
     });
     app = a;
-    const s = await a.waitForFrames(3, { timeoutMs: FIRST_FRAMES_MS, allowErrorCodes: ['webgl-unavailable'] });
+    // No mask can reach a canvas here: wait for segmented frames only (waitForFrames also waits for a mask drawn).
+    const s = await a.waitForStats('3 segmented frames without a mask layer', (st) => st.frames >= 3, { timeoutMs: FIRST_FRAMES_MS, allowErrorCodes: ['webgl-unavailable'] });
     expect(s.lastError?.code).toBe('webgl-unavailable');
     expect(s.lastError?.message).toMatch(/WebGL2 is not available/);
     expect(s.masksDrawn).toBe(0);

@@ -119,9 +119,13 @@ export class AppPage {
     }
   }
 
-  /** Waits until the model is loaded and `n` frames have been segmented. */
+  /**
+   * Waits until the model is loaded, `n` frames have been segmented and a mask is on the canvas. A
+   * mask is drawn (by the mask-layer worker) after its frame counts as segmented: latestMask() is
+   * null until then, and on a loaded machine that gap is long enough for a test to fall into it.
+   */
   waitForFrames(n: number, options: WaitOptions): Promise<AppStats> {
-    return this.waitForStats(`${n} segmented frames`, (s) => s.frames >= n, options);
+    return this.waitForStats(`${n} segmented frames and a mask on the canvas`, (s) => s.frames >= n && s.masksDrawn >= 1, options);
   }
 
   async latestMask(): Promise<ClassMask | null> {
