@@ -86,7 +86,7 @@ async function main(): Promise<number> {
   out.push(`video: ${video.name} · ${options.rounds} round${options.rounds === 1 ? '' : 's'} of ${perRound} per model${named.length > 1 ? ', alternating A B, B A, …' : ''}`);
   out.push(formatEnvironment(env));
   out.push('latency: frame captured → mask on screen (p50/p95 over all masks); stages are p50 per mask; memory after a forced GC, first round start → last round end');
-  out.push('video fps: frames the video presented (getVideoPlaybackQuality, decoded less dropped; no per-frame callback on the page); main thread ms per frame: the page thread’s CPU time (Chromium ThreadTime) per mask shown, p50 over ~1 s intervals, and beside it the wall-clock time of its tasks (TaskDuration), which adds the waits for a core that the workers hold; model-only: the same worker on decoded frames back to back, after the round');
+  out.push('video fps: frames the video presented (getVideoPlaybackQuality, decoded less dropped; no per-frame callback on the page); main thread ms per frame: the page thread’s CPU time (Chromium ThreadTime) per mask shown, p50 over ~1 s intervals, and beside it the wall-clock time of its tasks (TaskDuration), which adds the waits for a core that the workers hold; model-only: the same worker on decoded frames back to back for 5 s right after each round; “paired by round” is the median of each round’s fps over its model-only fps');
   if (run.warnings.length) out.push(...run.warnings.map((w) => `note: ${w}`));
   process.stdout.write(`${out.join('\n')}\n`);
 

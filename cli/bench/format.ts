@@ -39,6 +39,7 @@ export function formatBenchTable(models: readonly NamedFigures[], comparison: Fi
   }
   add('model-only fps (same worker, no video)', f.map((x) => fixedOrDash(x.modelOnlyFps, 2)));
   add('  end to end / model-only', f.map((x) => fixedOrDash(x.fps !== null && x.modelOnlyFps ? x.fps / x.modelOnlyFps : null, 2)));
+  add('    paired by round (median)', f.map((x) => fixedOrDash(x.endToEndOverModelOnlyPaired, 2)));
   add('main thread ms per frame p50 (CPU)', f.map((x) => fixedOrDash(x.mainThreadMsPerFrameP50, 2)));
   add('  wall-clock task ms p50', f.map((x) => fixedOrDash(x.mainThreadWallMsPerFrameP50, 2)));
   add('dropped frames', f.map((x) => String(x.dropped)));

@@ -126,9 +126,11 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
       const s = d.stats();
       return { t, rows: [...d.log()], masksDrawn: s.masksDrawn, videoFrames, dropped: s.droppedFrames, backend: s.backend, threads: s.threads, restarts: s.restarts };
     });
-    // Model-only, once per model (its last round): the same worker on decoded frames, no video or render.
+    // Model-only after every round: the same worker on decoded frames, no video or render. Measured
+    // minutes apart from the window, the two rates drift with the VM's noise; right after each window,
+    // their per-round ratio can be paired (see endToEndOverModelOnlyPaired).
     let modelOnlyFps: number | null = null;
-    if (step.round === plan.rounds - 1) {
+    {
       progress.update(`${prefix} · model only (same worker, no video) · ${MODEL_ONLY_SECONDS} s…`);
       const only = await page.evaluate(
         (sec) => (window as unknown as { dashseg: Automation }).dashseg.measureModelOnly(sec),

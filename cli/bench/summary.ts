@@ -49,7 +49,7 @@ export interface RoundMeasurement {
   readonly mainThreadMsPerFrame: readonly number[];
   /** The same with the wall-clock time of the page's tasks (TaskDuration), which adds the time they waited for a core. */
   readonly mainThreadWallMsPerFrame: readonly number[];
-  /** Model-only rate measured right after this round (same worker, model, backend, threads); null when not measured. */
+  /** Model-only rate measured right after this round's window (same worker, model, backend, threads); null when not measured. */
   readonly modelOnlyFps: number | null;
 }
 
@@ -84,6 +84,8 @@ export interface ModelFigures {
   readonly mainThreadWallMsPerFrameP50: number | null;
   /** Same worker, model, backend and threads on already-decoded frames back to back (mean over the rounds that measured it). */
   readonly modelOnlyFps: number | null;
+  /** Median over the rounds of (round fps / the model-only fps measured right after it). */
+  readonly endToEndOverModelOnlyPaired: number | null;
 }
 
 function finite(values: readonly (number | null | undefined)[]): number[] {
@@ -130,6 +132,7 @@ export function summarizeRounds(rounds: readonly RoundMeasurement[]): ModelFigur
     mainThreadMsPerFrameP50: percentile(ordered.flatMap((r) => r.mainThreadMsPerFrame), 50),
     mainThreadWallMsPerFrameP50: percentile(ordered.flatMap((r) => r.mainThreadWallMsPerFrame), 50),
     modelOnlyFps: mean(finite(ordered.map((r) => r.modelOnlyFps))),
+    endToEndOverModelOnlyPaired: percentile(finite(ordered.map((r) => ratio(windowFps(r.rows.length, r.seconds), r.modelOnlyFps))), 50),
   };
 }
 
@@ -215,8 +218,10 @@ export interface BenchRunJson {
   readonly video_fps: number | null;
   /** The clip's own frame rate (ffprobe), null when unknown. */
   readonly clip_fps: number | null;
-  /** The same worker, model, backend and thread count on already-decoded frames back to back. */
+  /** The same worker, model, backend and thread count on already-decoded frames back to back (mean of the rounds). */
   readonly model_only_fps: number | null;
+  /** Median over the rounds of each round's fps / the model-only fps measured right after it. */
+  readonly e2e_over_model_only_paired: number | null;
   /** p50 of page-thread work per segmented frame: the thread's CPU ms (Chromium ThreadTime). */
   readonly main_thread_ms_per_frame: number | null;
   /** p50 of the page's task wall-clock ms per segmented frame (Chromium TaskDuration): CPU time plus waits for a core. */
@@ -299,6 +304,7 @@ export function runJson(named: NamedFigures, env: BenchEnvironment): BenchRunJso
     video_fps: round3(f.videoFps),
     clip_fps: round3(env.clipFps ?? null),
     model_only_fps: round3(f.modelOnlyFps),
+    e2e_over_model_only_paired: round3(f.endToEndOverModelOnlyPaired),
     main_thread_ms_per_frame: round3(f.mainThreadMsPerFrameP50),
     main_thread_wall_ms_per_frame: round3(f.mainThreadWallMsPerFrameP50),
     stages_p50_ms: roundStages(f.stagesP50Ms),

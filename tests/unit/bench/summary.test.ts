@@ -89,6 +89,24 @@ describe('summarizeRounds', () => {
     expect(table).toMatch(/wall-clock task ms p50\s+5\.00/);
   });
 
+  it("pairs each round's fps with the model-only rate measured right after it, and takes the median ratio", () => {
+    const rows = (n: number) => Array.from({ length: n }, (_, i) => row(i, 1, 1));
+    // 10 s windows: 150, 120 and 160 masks (15, 12, 16 fps) against model-only 20, 10, 16 after each.
+    const rounds = [
+      measurement({ round: 0, rows: rows(150), modelOnlyFps: 20 }),
+      measurement({ round: 1, rows: rows(120), modelOnlyFps: 10 }),
+      measurement({ round: 2, rows: rows(160), modelOnlyFps: 16 }),
+    ];
+    const f = summarizeRounds(rounds);
+    expect(f.endToEndOverModelOnlyPaired).toBeCloseTo(1.0, 9); // 0.75, 1.2, 1.0
+    expect(f.modelOnlyFps).toBeCloseTo(46 / 3, 9);
+    const json = runJson({ model: 'default', label: '', figures: f }, { browser: 'b', hardwareConcurrency: 2, clipFps: 25, machine: { os: 'x', cpu: 'AMD EPYC', cores: 2, memory_gib: 8, load_avg_1m_start: 0, load_avg_1m_end: 0 } });
+    expect(json.e2e_over_model_only_paired).toBe(1);
+    expect(formatBenchTable([{ model: 'default', label: '', figures: f }], null, 25)).toMatch(/paired by round \(median\)\s+1\.00/);
+    // A round without a model-only rate is left out of the pairing.
+    expect(summarizeRounds([rounds[0]!, measurement({ round: 1, rows: rows(120), modelOnlyFps: null })]).endToEndOverModelOnlyPaired).toBeCloseTo(0.75, 9);
+  });
+
   it('sums dropped frames, rates animation frames, and reads memory from the first and last round', () => {
     const late = measurement({ round: 1, rows: [row(0, 1, 1)], dropped: 7, masksDrawn: 300, memoryEnd: memory(5 * MIB, 3 * MIB, 48 * MIB) });
     const early = measurement({ round: 0, rows: [row(0, 1, 1)], dropped: 3, masksDrawn: 500, memoryStart: memory(4 * MIB, 1 * MIB, 41 * MIB) });
