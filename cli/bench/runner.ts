@@ -10,7 +10,7 @@ import type { RoundMeasurement } from './summary.ts';
 import { MainThreadSampler } from './mainThread.ts';
 import type { CDPSession } from 'playwright-core';
 
-/** Seconds of the model-only measurement after each model's last round. */
+/** Seconds of the model-only measurement after each round. */
 const MODEL_ONLY_SECONDS = 5;
 
 /**
@@ -129,18 +129,15 @@ export async function runBench(plan: BenchPlan, control: RunControl): Promise<Be
     // Model-only after every round: the same worker on decoded frames, no video or render. Measured
     // minutes apart from the window, the two rates drift with the VM's noise; right after each window,
     // their per-round ratio can be paired (see endToEndOverModelOnlyPaired).
-    let modelOnlyFps: number | null = null;
-    {
-      progress.update(`${prefix} · model only (same worker, no video) · ${MODEL_ONLY_SECONDS} s…`);
-      const only = await page.evaluate(
-        (sec) => (window as unknown as { dashseg: Automation }).dashseg.measureModelOnly(sec),
-        MODEL_ONLY_SECONDS,
-      ).catch((err: unknown) => {
-        session.warn(`${model.name}: model-only rate not measured: ${(err as Error).message.split('\n')[0]}`);
-        return null;
-      });
-      modelOnlyFps = only?.fps ?? null;
-    }
+    progress.update(`${prefix} · model only (same worker, no video) · ${MODEL_ONLY_SECONDS} s…`);
+    const only = await page.evaluate(
+      (sec) => (window as unknown as { dashseg: Automation }).dashseg.measureModelOnly(sec),
+      MODEL_ONLY_SECONDS,
+    ).catch((err: unknown) => {
+      session.warn(`${model.name}: model-only rate not measured: ${(err as Error).message.split('\n')[0]}`);
+      return null;
+    });
+    const modelOnlyFps = only?.fps ?? null;
     if (end.restarts > 0) session.warn(`${model.name}: the segmentation worker was restarted ${end.restarts} time(s)`);
     if (end.rows.length === 0) session.fail(`${model.name}: no mask was shown during the ${plan.seconds} s window`);
     progress.update(`${prefix} · reading memory…`);

@@ -110,6 +110,7 @@ export function summarizeRounds(rounds: readonly RoundMeasurement[]): ModelFigur
   const first = ordered[0] as RoundMeasurement;
   const last = ordered[ordered.length - 1] as RoundMeasurement;
   const threads = [...new Set(ordered.map((r) => r.threads))];
+  const roundFps = ordered.map((r) => windowFps(r.rows.length, r.seconds));
   return {
     frames: rows.length,
     seconds,
@@ -127,12 +128,12 @@ export function summarizeRounds(rounds: readonly RoundMeasurement[]): ModelFigur
     wasmEndBytes: last.memoryEnd.wasmBytes,
     backend: [...new Set(ordered.map((r) => r.backend))].join(', '),
     threads: threads.length === 1 ? (threads[0] as number) : null,
-    roundFps: ordered.map((r) => windowFps(r.rows.length, r.seconds)),
+    roundFps,
     videoFps: windowFps(ordered.reduce((n, r) => n + r.videoFrames, 0), seconds),
     mainThreadMsPerFrameP50: percentile(ordered.flatMap((r) => r.mainThreadMsPerFrame), 50),
     mainThreadWallMsPerFrameP50: percentile(ordered.flatMap((r) => r.mainThreadWallMsPerFrame), 50),
     modelOnlyFps: mean(finite(ordered.map((r) => r.modelOnlyFps))),
-    endToEndOverModelOnlyPaired: percentile(finite(ordered.map((r) => ratio(windowFps(r.rows.length, r.seconds), r.modelOnlyFps))), 50),
+    endToEndOverModelOnlyPaired: pairedMedian(roundFps, ordered.map((r) => r.modelOnlyFps)),
   };
 }
 
@@ -144,6 +145,16 @@ function mean(values: readonly number[]): number | null {
 export function ratio(b: number | null, a: number | null): number | null {
   if (a === null || b === null || !Number.isFinite(a) || !Number.isFinite(b) || a === 0) return null;
   return b / a;
+}
+
+/** Median over rounds of b[i] / a[i] (rounds where either is missing are left out). */
+function pairedMedian(b: readonly (number | null)[], a: readonly (number | null)[]): number | null {
+  const paired: number[] = [];
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    const r = ratio(b[i] ?? null, a[i] ?? null);
+    if (r !== null) paired.push(r);
+  }
+  return percentile(paired, 50);
 }
 
 export interface FiguresRatio {
@@ -162,17 +173,12 @@ export interface FiguresRatio {
 export function compareFigures(a: ModelFigures, b: ModelFigures): FiguresRatio {
   const stagesP50Ms = {} as Record<BenchStage, number | null>;
   for (const [stage] of BENCH_STAGES) stagesP50Ms[stage] = ratio(b.stagesP50Ms[stage], a.stagesP50Ms[stage]);
-  const paired: number[] = [];
-  for (let i = 0; i < Math.min(a.roundFps.length, b.roundFps.length); i++) {
-    const r = ratio(b.roundFps[i] ?? null, a.roundFps[i] ?? null);
-    if (r !== null) paired.push(r);
-  }
   return {
     fps: ratio(b.fps, a.fps),
     latencyP50Ms: ratio(b.latencyP50Ms, a.latencyP50Ms),
     latencyP95Ms: ratio(b.latencyP95Ms, a.latencyP95Ms),
     stagesP50Ms,
-    fpsPairedMedian: percentile(paired, 50),
+    fpsPairedMedian: pairedMedian(b.roundFps, a.roundFps),
   };
 }
 

@@ -110,14 +110,9 @@ export class MaskPostprocessor {
       else mask.set(map.subarray(0, n));
       return { mask, width: mapW, height: mapH, stabiliseMs: this.current.stabilise ? performance.now() - t0 : 0, upsampleMs: 0 };
     }
-    if (!this.current.stabilise) {
-      const t1 = performance.now();
-      const shown = this.resize(map, mapW, mapH, 'guided', guide, out);
-      return { ...shown, stabiliseMs: 0, upsampleMs: performance.now() - t1 };
-    }
-    const source = this.stabilise(map, mapW, mapH);
+    const source = this.current.stabilise ? this.stabilise(map, mapW, mapH) : map;
     const t1 = performance.now();
-    const shown = this.upsampleHeld(source, mapW, mapH, guide, out);
+    const shown = this.resize(source, mapW, mapH, guide, this.current.stabilise, out);
     return { ...shown, stabiliseMs: t1 - t0, upsampleMs: performance.now() - t1 };
   }
 
@@ -131,30 +126,16 @@ export class MaskPostprocessor {
     const t0 = performance.now();
     const stabilised = this.stabilise(map, mapW, mapH).slice();
     const t1 = performance.now();
-    const guided = this.guides('guided', mapW, mapH, guide) ? this.upsampleHeld(stabilised, mapW, mapH, guide) : this.resize(stabilised, mapW, mapH, 'guided', guide);
+    const guided = this.resize(stabilised, mapW, mapH, guide, true);
     const upsampleMs = performance.now() - t1;
     return {
       'nearest/off': { mask: map.slice(0, mapW * mapH), width: mapW, height: mapH },
       'nearest/on': { mask: stabilised, width: mapW, height: mapH },
-      'guided/off': this.resize(map, mapW, mapH, 'guided', guide),
+      'guided/off': this.resize(map, mapW, mapH, guide, false),
       'guided/on': guided,
       stabiliseMs: t1 - t0,
       upsampleMs,
     };
-  }
-
-  /**
-   * Guided upsampling of a stabilised map with the edge's hysteresis: the previous such mask is passed
-   * unless the stabiliser has just taken a scene cut or the size changed, and this one is kept for the next.
-   */
-  private upsampleHeld(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage, out?: Uint8Array): ShownMask {
-    const n = guide.width * guide.height;
-    const held = this.heldEdges !== null && this.heldEdges.length === n && this.heldAfterCuts === this.stabiliser.sceneCuts ? this.heldEdges : null;
-    const mask = this.upsampler.upsample(map, mapW, mapH, guide, out, held);
-    if (this.heldEdges === null || this.heldEdges.length !== n) this.heldEdges = new Uint8Array(n);
-    this.heldEdges.set(mask);
-    this.heldAfterCuts = this.stabiliser.sceneCuts;
-    return { mask, width: guide.width, height: guide.height };
   }
 
   private stabilise(map: Uint8Array, mapW: number, mapH: number): Uint8Array {
@@ -163,14 +144,25 @@ export class MaskPostprocessor {
     return this.stabiliser.apply(map, mapW, mapH, this.stabilised);
   }
 
-  private resize(map: Uint8Array, mapW: number, mapH: number, mode: UpsampleMode, guide: GuideImage | null, out?: Uint8Array): ShownMask {
-    if (this.guides(mode, mapW, mapH, guide)) {
-      const mask = this.upsampler.upsample(map, mapW, mapH, guide, out);
-      return { mask, width: guide.width, height: guide.height };
+  /**
+   * Guided upsampling where the guide is larger than the map, else the map as it is. `hold` (a stabilised
+   * map): the edge's hysteresis, given the previous such mask unless the stabiliser has just taken a
+   * scene cut or the size changed; this one is kept for the next.
+   */
+  private resize(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage | null, hold: boolean, out?: Uint8Array): ShownMask {
+    if (!this.guides('guided', mapW, mapH, guide)) {
+      const n = mapW * mapH;
+      const mask = out && out.length === n ? out : new Uint8Array(n);
+      if (mask !== map) mask.set(map.subarray(0, n));
+      return { mask, width: mapW, height: mapH };
     }
-    const n = mapW * mapH;
-    const mask = out && out.length === n ? out : new Uint8Array(n);
-    if (mask !== map) mask.set(map.subarray(0, n));
-    return { mask, width: mapW, height: mapH };
+    if (!hold) return { mask: this.upsampler.upsample(map, mapW, mapH, guide, out), width: guide.width, height: guide.height };
+    const n = guide.width * guide.height;
+    const held = this.heldEdges !== null && this.heldEdges.length === n && this.heldAfterCuts === this.stabiliser.sceneCuts ? this.heldEdges : null;
+    const mask = this.upsampler.upsample(map, mapW, mapH, guide, out, held);
+    if (this.heldEdges === null || this.heldEdges.length !== n) this.heldEdges = new Uint8Array(n);
+    this.heldEdges.set(mask);
+    this.heldAfterCuts = this.stabiliser.sceneCuts;
+    return { mask, width: guide.width, height: guide.height };
   }
 }
