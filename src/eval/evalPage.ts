@@ -40,7 +40,7 @@ import {
 
 function describeGuidedUpsample(o: GuidedUpsampleOptions): string {
   const side = 2 * o.radius + 1;
-  return `joint bilateral: the ${side}x${side} class-map cells around the nearest, weighted by distance (sigma ${o.sigmaSpatial} cells) and colour (sigma ${o.sigmaRange} levels)${o.holdMargin > 0 ? `; with stabilisation on, a pixel near the edge keeps its class while that has ${Math.round(100 * (1 - o.holdMargin))} % of the winner's weight` : ''}`;
+  return `joint bilateral: the ${side}x${side} class-map cells around the nearest, weighted by distance (sigma ${o.sigmaSpatial} cells) and colour (sigma ${o.sigmaRange} levels)${o.holdMargin > 0 ? `; with stabilisation on, a pixel near the edge keeps its class while that has ${Math.round(100 * (1 - o.holdMargin))} % of the winner's weight, unless the picture moved there` : ''}`;
 }
 
 /** An error that already knows how the CLI should report it. */

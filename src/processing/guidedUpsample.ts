@@ -7,6 +7,8 @@
 // changes. Where all the cells around a pixel agree (most of the picture) the pixel takes that class
 // at once, so the cost is in the pixels near a mask edge.
 
+import type { MotionQuery } from './pictureMotion.ts';
+
 /** The frame as the model saw it: a planar RGB image (the input tensor, NCHW) and how to read its values as 0-255 levels. */
 export interface GuideImage {
   /** 3 planes (R, G, B) of width x height values each. */
@@ -27,7 +29,8 @@ export interface GuidedUpsampleOptions {
   /**
    * Hysteresis at the guided edge, used only when the previous frame's upsampled mask is passed
    * (stabilisation on): a pixel near a mask edge keeps the class it showed while that class's weight
-   * is at least (1 - holdMargin) of the winner's. 0 turns it off.
+   * is at least (1 - holdMargin) of the winner's, unless the picture moved under it (pictureMotion.ts,
+   * when passed). 0 turns it off.
    */
   readonly holdMargin: number;
 }
@@ -37,12 +40,13 @@ export interface GuidedUpsampleOptions {
  * 240x180, frame 480x360), in a NumPy model of this code: the 3x3 cells around the nearest one
  * (±3 px of the frame) with sigma 1.5 cells and 20 levels gained as much boundary IoU over NEAREST as
  * a 4x4 window (about +0.5) for 9 taps instead of 16; 6x6-8x8 windows gained up to +1.1 at 3-5 times
- * the cost (README, "Edges"). holdMargin 0.6 (a pixel keeps its class while that has 40 % of the
- * winner's weight), with the stabiliser's 13-of-24 interior rule, took the fast model's flicker on
- * that clip to 0.68x of unstabilised for -0.22 mIoU; margins 0.15-0.5 with the 15-of-24 rule cost
- * 0.3-0.6 mIoU (`npm run eval`, README "Temporal stabilisation").
+ * the cost (README, "Edges"). holdMargin 0.7 (a pixel keeps its class while that has 30 % of the
+ * winner's weight, where the picture did not move), with the stabiliser's motion and 16-of-24
+ * interior rules, took the fast model's flicker on that clip to 0.69x of unstabilised for -0.20 mIoU;
+ * without the motion test every margin that reached 0.7x cost 0.3-0.6 (`npm run eval`, README
+ * "Temporal stabilisation").
  */
-export const DEFAULT_GUIDED_UPSAMPLE: GuidedUpsampleOptions = { radius: 1, sigmaSpatial: 1.5, sigmaRange: 20, holdMargin: 0.6 };
+export const DEFAULT_GUIDED_UPSAMPLE: GuidedUpsampleOptions = { radius: 1, sigmaSpatial: 1.5, sigmaRange: 20, holdMargin: 0.7 };
 
 /** The value no class map holds: marks a cell whose window is not of one class. */
 const MIXED = 255;
@@ -85,7 +89,7 @@ function axisTable(outSize: number, mapSize: number, radius: number, sigma: numb
 }
 
 /** Per map cell along one axis, the guide pixels it covers: pixel i belongs to cell floor(i * mapSize / outSize). */
-function footprints(mapSize: number, outSize: number): [Int32Array<ArrayBuffer>, Int32Array<ArrayBuffer>] {
+export function cellFootprints(mapSize: number, outSize: number): [Int32Array<ArrayBuffer>, Int32Array<ArrayBuffer>] {
   const start = new Int32Array(mapSize);
   const end = new Int32Array(mapSize);
   for (let c = 0; c < mapSize; c++) {
@@ -93,6 +97,30 @@ function footprints(mapSize: number, outSize: number): [Int32Array<ArrayBuffer>,
     end[c] = Math.min(outSize, Math.ceil(((c + 1) * outSize) / mapSize));
   }
   return [start, end];
+}
+
+/**
+ * Writes the mean colour (0-255 levels, offsets dropped: they cancel in distances) of the guide's
+ * pixels [xa, xb) x [ya, yb) to out[at], out[at + 1], out[at + 2].
+ */
+export function meanCellColour(guide: GuideImage, xa: number, xb: number, ya: number, yb: number, out: Float32Array, at: number): void {
+  const { width: W, planes, scale } = guide;
+  const plane = W * guide.height;
+  let r = 0;
+  let g = 0;
+  let b = 0;
+  for (let y = ya; y < yb; y++) {
+    for (let p = y * W + xa, end = y * W + xb; p < end; p++) {
+      r += planes[p]!;
+      g += planes[p + plane]!;
+      b += planes[p + 2 * plane]!;
+    }
+  }
+  const n = (yb - ya) * (xb - xa);
+  const k = n > 0 ? 1 / n : 0;
+  out[at] = r * k * scale[0];
+  out[at + 1] = g * k * scale[1];
+  out[at + 2] = b * k * scale[2];
 }
 
 export class GuidedUpsampler {
@@ -133,9 +161,10 @@ export class GuidedUpsampler {
    * guide.height; allocated when absent or of another length) and returns it. A map not smaller than
    * the guide on both axes is resized NEAREST (there is nothing to guide). `previous`, the mask this
    * returned for the previous frame of the same video (guide.width x guide.height), turns on the edge's
-   * hysteresis (options.holdMargin); it may not be `out`.
+   * hysteresis (options.holdMargin); it may not be `out`. `motion` (PictureMotion.update)
+   * lifts the hysteresis where the picture moved under the pixel's nearest cell.
    */
-  upsample(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage, out?: Uint8Array, previous?: Uint8Array | null): Uint8Array {
+  upsample(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage, out?: Uint8Array, previous?: Uint8Array | null, motion?: MotionQuery | null): Uint8Array {
     const W = guide.width;
     const H = guide.height;
     if (map.length < mapW * mapH) throw new RangeError(`class map holds ${map.length} values, expected ${mapW}x${mapH}`);
@@ -153,7 +182,7 @@ export class GuidedUpsampler {
     this.prepare(mapW, mapH, W, H);
     this.uniformCells(map, mapW, mapH);
     this.cellColours(guide, mapW, mapH);
-    this.vote(map, mapW, guide, result, previous && this.options.holdMargin > 0 ? previous : null);
+    this.vote(map, mapW, guide, result, previous && this.options.holdMargin > 0 ? previous : null, motion ?? null);
     return result;
   }
 
@@ -167,8 +196,8 @@ export class GuidedUpsampler {
     this.uniform = new Uint8Array(mapW * mapH);
     this.rowUniform = new Uint8Array(mapW * mapH);
     this.needed = new Uint8Array(mapW * mapH);
-    [this.footX0, this.footX1] = footprints(mapW, W);
-    [this.footY0, this.footY1] = footprints(mapH, H);
+    [this.footX0, this.footX1] = cellFootprints(mapW, W);
+    [this.footY0, this.footY1] = cellFootprints(mapH, H);
     this.key = key;
   }
 
@@ -177,38 +206,13 @@ export class GuidedUpsampler {
    * map cell covers, for the cells some pixel near a mask edge looks at (the rest are not read).
    */
   private cellColours(guide: GuideImage, mapW: number, mapH: number): void {
-    const { width: W, planes, scale } = guide;
-    const plane = W * guide.height;
-    const [s0, s1, s2] = scale;
-    const colour = this.cellColour;
     const needed = this.needed;
-    const x0 = this.footX0;
-    const x1 = this.footX1;
-    const y0 = this.footY0;
-    const y1 = this.footY1;
     for (let cy = 0; cy < mapH; cy++) {
-      const ya = y0[cy]!;
-      const yb = y1[cy]!;
+      const ya = this.footY0[cy]!;
+      const yb = this.footY1[cy]!;
       for (let cx = 0; cx < mapW; cx++) {
         const cell = cy * mapW + cx;
-        if (needed[cell] === 0) continue;
-        const xa = x0[cx]!;
-        const xb = x1[cx]!;
-        let r = 0;
-        let g = 0;
-        let b = 0;
-        for (let y = ya; y < yb; y++) {
-          for (let p = y * W + xa, end = y * W + xb; p < end; p++) {
-            r += planes[p]!;
-            g += planes[p + plane]!;
-            b += planes[p + 2 * plane]!;
-          }
-        }
-        const n = (yb - ya) * (xb - xa);
-        const k = n > 0 ? 1 / n : 0;
-        colour[cell * 3] = r * k * s0;
-        colour[cell * 3 + 1] = g * k * s1;
-        colour[cell * 3 + 2] = b * k * s2;
+        if (needed[cell] !== 0) meanCellColour(guide, this.footX0[cx]!, this.footX1[cx]!, ya, yb, this.cellColour, cell * 3);
       }
     }
   }
@@ -266,7 +270,7 @@ export class GuidedUpsampler {
     }
   }
 
-  private vote(map: Uint8Array, mapW: number, guide: GuideImage, out: Uint8Array, previous: Uint8Array | null): void {
+  private vote(map: Uint8Array, mapW: number, guide: GuideImage, out: Uint8Array, previous: Uint8Array | null, motion: MotionQuery | null): void {
     const keep = 1 - this.options.holdMargin;
     const xs = this.xs as AxisTable;
     const ys = this.ys as AxisTable;
@@ -327,7 +331,7 @@ export class GuidedUpsampler {
         }
         let best = 0;
         for (let k = 1; k < n; k++) if (votes[k]! > votes[best]!) best = k;
-        if (previous !== null && classes[best] !== previous[p]) {
+        if (previous !== null && classes[best] !== previous[p] && (motion === null || !motion.moved(anchorRow + xFirst[x]!))) {
           const held = previous[p]!;
           for (let k = 0; k < n; k++) {
             if (classes[k] === held && votes[k]! >= keep * votes[best]!) {

@@ -6,6 +6,7 @@
 // (variants()), so one run scores them all on the very same class maps.
 
 import { GuidedUpsampler, DEFAULT_GUIDED_UPSAMPLE, type GuideImage, type GuidedUpsampleOptions } from './guidedUpsample.ts';
+import { PictureMotion, type MotionQuery } from './pictureMotion.ts';
 import { DEFAULT_STABILISER_OPTIONS, STABILISE_BY_DEFAULT, TemporalStabiliser, type TemporalStabiliserOptions } from './temporalStabiliser.ts';
 
 export type UpsampleMode = 'nearest' | 'guided';
@@ -56,6 +57,9 @@ export class MaskPostprocessor {
   /** The guided mask shown for the previous map with stabilisation on (the edge's hysteresis), or none. */
   private heldEdges: Uint8Array | null = null;
   private heldAfterCuts = 0;
+  private readonly motion: PictureMotion | null;
+  /** Where the picture moved for the map being processed (null: not tracked, or no guide). */
+  private moved: MotionQuery | null = null;
 
   constructor(
     settings: MaskPostprocessSettings = DEFAULT_MASK_POSTPROCESS,
@@ -65,6 +69,7 @@ export class MaskPostprocessor {
     this.current = settings;
     this.stabiliser = new TemporalStabiliser(stabiliserOptions);
     this.upsampler = new GuidedUpsampler(upsampleOptions);
+    this.motion = stabiliserOptions.motionLevels === undefined ? null : new PictureMotion(stabiliserOptions.motionLevels);
   }
 
   get settings(): MaskPostprocessSettings {
@@ -93,6 +98,7 @@ export class MaskPostprocessor {
   /** Drops the stabiliser's history (a new source, a seek, another model). */
   reset(): void {
     this.stabiliser.reset();
+    this.motion?.reset();
     this.heldEdges = null;
   }
 
@@ -106,10 +112,11 @@ export class MaskPostprocessor {
       // Sent at the map's size: stabilised straight into the buffer that is sent (one pass, no extra copy).
       const n = mapW * mapH;
       const mask = out && out.length === n ? out : new Uint8Array(n);
-      if (this.current.stabilise) this.stabiliser.apply(map, mapW, mapH, mask);
+      if (this.current.stabilise) this.stabiliser.apply(map, mapW, mapH, mask, this.track(guide, mapW, mapH));
       else mask.set(map.subarray(0, n));
       return { mask, width: mapW, height: mapH, stabiliseMs: this.current.stabilise ? performance.now() - t0 : 0, upsampleMs: 0 };
     }
+    if (this.current.stabilise) this.track(guide, mapW, mapH);
     const source = this.current.stabilise ? this.stabilise(map, mapW, mapH) : map;
     const t1 = performance.now();
     const shown = this.resize(source, mapW, mapH, guide, this.current.stabilise, out);
@@ -124,6 +131,7 @@ export class MaskPostprocessor {
   /** Every combination of the settings for one class map, in new buffers; the stabiliser's history advances once. */
   variants(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage | null): Record<MaskVariantName, ShownMask> & PostprocessTimings {
     const t0 = performance.now();
+    this.track(guide, mapW, mapH);
     const stabilised = this.stabilise(map, mapW, mapH).slice();
     const t1 = performance.now();
     const guided = this.resize(stabilised, mapW, mapH, guide, true);
@@ -141,7 +149,13 @@ export class MaskPostprocessor {
   private stabilise(map: Uint8Array, mapW: number, mapH: number): Uint8Array {
     const n = mapW * mapH;
     if (this.stabilised.length !== n) this.stabilised = new Uint8Array(n);
-    return this.stabiliser.apply(map, mapW, mapH, this.stabilised);
+    return this.stabiliser.apply(map, mapW, mapH, this.stabilised, this.moved);
+  }
+
+  /** Where the picture moved since the previous map (kept for the edge's hold too), when tracked and there is a guide. */
+  private track(guide: GuideImage | null, mapW: number, mapH: number): MotionQuery | null {
+    this.moved = this.motion !== null && guide !== null ? this.motion.update(guide, mapW, mapH) : null;
+    return this.moved;
   }
 
   /**
@@ -159,7 +173,7 @@ export class MaskPostprocessor {
     if (!hold) return { mask: this.upsampler.upsample(map, mapW, mapH, guide, out), width: guide.width, height: guide.height };
     const n = guide.width * guide.height;
     const held = this.heldEdges !== null && this.heldEdges.length === n && this.heldAfterCuts === this.stabiliser.sceneCuts ? this.heldEdges : null;
-    const mask = this.upsampler.upsample(map, mapW, mapH, guide, out, held);
+    const mask = this.upsampler.upsample(map, mapW, mapH, guide, out, held, this.moved);
     if (this.heldEdges === null || this.heldEdges.length !== n) this.heldEdges = new Uint8Array(n);
     this.heldEdges.set(mask);
     this.heldAfterCuts = this.stabiliser.sceneCuts;

@@ -92,6 +92,11 @@ describe('GuidedUpsampler', () => {
     expect(at(new GuidedUpsampler({ ...options, holdMargin: 0.3 }).upsample(map, mapW, mapH, guide, undefined, previous), 15)).toBe(0);
     expect(at(new GuidedUpsampler({ ...options, holdMargin: 0.6 }).upsample(map, mapW, mapH, guide), 15)).toBe(0); // no previous
     expect(at(new GuidedUpsampler({ ...options, holdMargin: 0 }).upsample(map, mapW, mapH, guide, undefined, previous), 15)).toBe(0);
+    // Where the picture moved under the pixel's nearest cell (x = 15: cell 3), the hold is lifted.
+    const movedUnder = (cells: number[]) => ({ moved: (cell: number) => cells.includes(cell % mapW) });
+    const lifted = new GuidedUpsampler({ ...options, holdMargin: 0.6 }).upsample(map, mapW, mapH, guide, undefined, previous, movedUnder([3]));
+    expect(at(lifted, 15)).toBe(0);
+    expect(at(new GuidedUpsampler({ ...options, holdMargin: 0.6 }).upsample(map, mapW, mapH, guide, undefined, previous, movedUnder([5])), 15)).toBe(1);
   });
 
   it('refuses bad options and inputs with a message naming them', () => {

@@ -36,6 +36,22 @@ describe('MaskPostprocessor', () => {
     expect(p.process(B, mapW, mapH, guide).mask[1]).toBe(0);
   });
 
+  it("shows a class change at once where the frame's picture moved under it, and holds it where the picture stayed", () => {
+    const p = new MaskPostprocessor({ stabilise: true, upsample: 'nearest' });
+    const moved: GuideImage = { ...guide, planes: new Float32Array(3 * W * H) };
+    // Map cell 1 covers pixels x 2-3, y 0-1: they turn white in the second frame.
+    for (const x of [2, 3]) for (const y of [0, 1]) for (let c = 0; c < 3; c++) moved.planes[c * W * H + y * W + x] = 255;
+    p.process(A, mapW, mapH, guide);
+    expect(p.process(B, mapW, mapH, moved).mask[1]).toBe(2);
+    p.reset();
+    p.process(A, mapW, mapH, guide);
+    expect(p.process(B, mapW, mapH, guide).mask[1]).toBe(0);
+    // Without a stabiliser option for it, motion is not tracked.
+    const plain = new MaskPostprocessor({ stabilise: true, upsample: 'nearest' }, { frames: 2, interiorRadius: 2, interiorNeighbours: 16, sceneCutShare: 0.25 });
+    plain.process(A, mapW, mapH, guide);
+    expect(plain.process(B, mapW, mapH, moved).mask[1]).toBe(0);
+  });
+
   it('writes into the buffer it is given when that has the right length', () => {
     const p = new MaskPostprocessor({ stabilise: true, upsample: 'guided' });
     const out = new Uint8Array(W * H);

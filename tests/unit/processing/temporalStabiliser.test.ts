@@ -5,6 +5,7 @@ import {
   TemporalStabiliser,
   type TemporalStabiliserOptions,
 } from '../../../src/processing/temporalStabiliser.ts';
+import type { MotionQuery } from '../../../src/processing/pictureMotion.ts';
 
 /** Plain hysteresis: no interior test (it could never pass), no scene cut. */
 const HYSTERESIS_2: TemporalStabiliserOptions = { frames: 2, interiorRadius: 1, interiorNeighbours: Infinity, sceneCutShare: 1 };
@@ -126,14 +127,39 @@ describe('TemporalStabiliser: buffers', () => {
     expect(() => new TemporalStabiliser({ ...DEFAULT_STABILISER_OPTIONS, frames: 256 })).toThrow(/frames/);
     expect(() => new TemporalStabiliser({ ...DEFAULT_STABILISER_OPTIONS, sceneCutShare: 0 })).toThrow(/sceneCutShare/);
     expect(() => new TemporalStabiliser({ ...DEFAULT_STABILISER_OPTIONS, interiorRadius: -1 })).toThrow(/interiorRadius/);
+    expect(() => new TemporalStabiliser({ ...DEFAULT_STABILISER_OPTIONS, motionLevels: 0 })).toThrow(/motionLevels/);
+  });
+});
+
+describe('TemporalStabiliser: where the picture moved', () => {
+  /** A motion query that says "moved" for the listed pixels. */
+  const movedAt = (...cells: number[]): MotionQuery => ({ moved: (cell) => cells.includes(cell) });
+
+  it('switches at once where the picture moved, and holds where it did not', () => {
+    const s = new TemporalStabiliser(HYSTERESIS_2);
+    s.apply(Uint8Array.from('0000', Number), 4, 1);
+    // Pixels 1 and 3 change class; the picture moved under pixel 1 only.
+    expect(Array.from(s.apply(Uint8Array.from('0101', Number), 4, 1, undefined, movedAt(1))).join('')).toBe('0100');
+    // Without a query the same change waits its 2 frames.
+    const plain = new TemporalStabiliser(HYSTERESIS_2);
+    plain.apply(Uint8Array.from('0000', Number), 4, 1);
+    expect(Array.from(plain.apply(Uint8Array.from('0101', Number), 4, 1)).join('')).toBe('0000');
+  });
+
+  it('asks only about the pixels whose class changes', () => {
+    const asked: number[] = [];
+    const s = new TemporalStabiliser(HYSTERESIS_2);
+    s.apply(Uint8Array.from('0000', Number), 4, 1);
+    s.apply(Uint8Array.from('0010', Number), 4, 1, undefined, { moved: (cell) => (asked.push(cell), false) });
+    expect(asked).toEqual([2]);
   });
 });
 
 describe('DEFAULT_STABILISER_OPTIONS', () => {
   it('is 2-frame hysteresis with the 5x5 interior test, in words for the eval', () => {
-    expect(DEFAULT_STABILISER_OPTIONS).toMatchObject({ frames: 2, interiorRadius: 2, interiorNeighbours: 13 });
+    expect(DEFAULT_STABILISER_OPTIONS).toMatchObject({ frames: 2, interiorRadius: 2, interiorNeighbours: 16, motionLevels: 32 });
     expect(describeStabiliser(DEFAULT_STABILISER_OPTIONS)).toBe(
-      'new class after 2 frames, at once where 13 of the 24 pixels of the 5x5 square around have it; reset when more than 25 % of pixels change',
+      "new class after 2 frames, at once where the picture moved (a map cell's mean colour by more than 32 levels), at once where 16 of the 24 pixels of the 5x5 square around have it; reset when more than 25 % of pixels change",
     );
     expect(describeStabiliser(HYSTERESIS_2)).toBe('new class after 2 frames; reset when more than 100 % of pixels change');
   });
@@ -161,11 +187,18 @@ describe('DEFAULT_STABILISER_OPTIONS', () => {
     expect(Array.from(next)).toEqual(Array.from(map));
   });
 
-  it('with the default 13 of 24, moves a straight edge at once and holds back corners (the guided edge holds the rest)', () => {
-    const { rows, next, map } = advanceRows(DEFAULT_STABILISER_OPTIONS);
+  it('with 13 of 24, moves a straight edge at once and holds back corners', () => {
+    const { rows, next, map } = advanceRows({ ...DEFAULT_STABILISER_OPTIONS, interiorNeighbours: 13 });
     // Middle row: the edge (3, 2) and the border (0, 2) have 14 neighbours of class 1. Row 1 and 3: columns
     // 1-2 have 15; (0, 1) and (3, 1) have 11. Rows 0 and 4: 11 at most.
     expect(rows).toEqual(['0000000', '0110000', '1111000', '0110000', '0000000']);
+    expect(Array.from(next)).toEqual(Array.from(map));
+  });
+
+  it('with the default 16 of 24 and no picture to say where it moved, adopts only the deep interior at once', () => {
+    const { rows, next, map } = advanceRows(DEFAULT_STABILISER_OPTIONS);
+    // Only (1, 2) and (2, 2) have 16 or more neighbours of class 1 (19); the rest waits a frame.
+    expect(rows).toEqual(['0000000', '0000000', '0110000', '0000000', '0000000']);
     expect(Array.from(next)).toEqual(Array.from(map));
   });
 });
