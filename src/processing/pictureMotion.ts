@@ -50,23 +50,21 @@ export class PictureMotion implements MotionQuery {
    * are copied: the caller may overwrite them afterwards.
    */
   update(guide: GuideImage, mapW: number, mapH: number): MotionQuery {
-    const { width: W, height: H } = guide;
-    const key = `${mapW}x${mapH}<${W}x${H}`;
+    const { width: W, height: H, scale } = guide;
+    const key = `${mapW}x${mapH}<${W}x${H}*${scale.join(',')}`;
     if (key !== this.key) {
       this.key = key;
       this.mapW = mapW;
       this.state = new Uint8Array(mapW * mapH);
       [this.x0, this.x1] = cellFootprints(mapW, W);
       [this.y0, this.y1] = cellFootprints(mapH, H);
-      this.current = { planes: new Float32Array(3 * W * H), width: W, height: H, scale: guide.scale };
-      this.previous = { planes: new Float32Array(3 * W * H), width: W, height: H, scale: guide.scale };
+      this.current = { planes: new Float32Array(3 * W * H), width: W, height: H, scale };
+      this.previous = { planes: new Float32Array(3 * W * H), width: W, height: H, scale };
       this.hasPrevious = false;
     }
-    const older = this.current as GuideImage;
-    this.current = { planes: (this.previous as GuideImage).planes, width: W, height: H, scale: guide.scale };
-    this.previous = older;
-    this.current.planes.set(guide.planes.subarray(0, 3 * W * H));
-    this.state.fill(this.hasPrevious && older.scale.every((s, i) => s === guide.scale[i]) ? UNKNOWN : MOVED);
+    [this.current, this.previous] = [this.previous, this.current];
+    (this.current as GuideImage).planes.set(guide.planes.subarray(0, 3 * W * H));
+    this.state.fill(this.hasPrevious ? UNKNOWN : MOVED);
     this.hasPrevious = true;
     return this;
   }
