@@ -88,8 +88,15 @@ function axisTable(outSize: number, mapSize: number, radius: number, sigma: numb
   return { first, cells, weights };
 }
 
-/** Per map cell along one axis, the guide pixels it covers: pixel i belongs to cell floor(i * mapSize / outSize). */
-export function cellFootprints(mapSize: number, outSize: number): [Int32Array<ArrayBuffer>, Int32Array<ArrayBuffer>] {
+/** Per map column and row, the guide pixels it covers, [start, end): pixel i belongs to cell floor(i * mapSize / outSize). */
+export interface CellFootprints {
+  readonly x0: Int32Array;
+  readonly x1: Int32Array;
+  readonly y0: Int32Array;
+  readonly y1: Int32Array;
+}
+
+function axisFootprints(mapSize: number, outSize: number): [Int32Array, Int32Array] {
   const start = new Int32Array(mapSize);
   const end = new Int32Array(mapSize);
   for (let c = 0; c < mapSize; c++) {
@@ -97,6 +104,12 @@ export function cellFootprints(mapSize: number, outSize: number): [Int32Array<Ar
     end[c] = Math.min(outSize, Math.ceil(((c + 1) * outSize) / mapSize));
   }
   return [start, end];
+}
+
+export function cellFootprints(mapW: number, mapH: number, W: number, H: number): CellFootprints {
+  const [x0, x1] = axisFootprints(mapW, W);
+  const [y0, y1] = axisFootprints(mapH, H);
+  return { x0, x1, y0, y1 };
 }
 
 /**
@@ -138,10 +151,7 @@ export class GuidedUpsampler {
   private uniform = new Uint8Array(0);
   private rowUniform = new Uint8Array(0);
   /** Per map column (row): the guide pixels it covers, [start, end). */
-  private footX0 = new Int32Array(0);
-  private footX1 = new Int32Array(0);
-  private footY0 = new Int32Array(0);
-  private footY1 = new Int32Array(0);
+  private foot: CellFootprints = cellFootprints(0, 0, 0, 0);
   /** A window's classes and their summed weights (at most (2r+1)² of each). */
   private readonly classes = new Uint8Array(256);
   private readonly votes = new Float64Array(256);
@@ -196,8 +206,7 @@ export class GuidedUpsampler {
     this.uniform = new Uint8Array(mapW * mapH);
     this.rowUniform = new Uint8Array(mapW * mapH);
     this.needed = new Uint8Array(mapW * mapH);
-    [this.footX0, this.footX1] = cellFootprints(mapW, W);
-    [this.footY0, this.footY1] = cellFootprints(mapH, H);
+    this.foot = cellFootprints(mapW, mapH, W, H);
     this.key = key;
   }
 
@@ -207,12 +216,13 @@ export class GuidedUpsampler {
    */
   private cellColours(guide: GuideImage, mapW: number, mapH: number): void {
     const needed = this.needed;
+    const { x0, x1, y0, y1 } = this.foot;
     for (let cy = 0; cy < mapH; cy++) {
-      const ya = this.footY0[cy]!;
-      const yb = this.footY1[cy]!;
+      const ya = y0[cy]!;
+      const yb = y1[cy]!;
       for (let cx = 0; cx < mapW; cx++) {
         const cell = cy * mapW + cx;
-        if (needed[cell] !== 0) meanCellColour(guide, this.footX0[cx]!, this.footX1[cx]!, ya, yb, this.cellColour, cell * 3);
+        if (needed[cell] !== 0) meanCellColour(guide, x0[cx]!, x1[cx]!, ya, yb, this.cellColour, cell * 3);
       }
     }
   }

@@ -6,7 +6,7 @@
 // first asked; the frame itself is kept (one copy per frame) for the next one's comparison.
 // Pure: no DOM, no ORT; buffers are reused while the sizes stay the same.
 
-import { cellFootprints, meanCellColour, type GuideImage } from './guidedUpsample.ts';
+import { cellFootprints, meanCellColour, type CellFootprints, type GuideImage } from './guidedUpsample.ts';
 
 /** Whether the picture moved under a class-map cell (row-major index) since the previous frame. */
 export interface MotionQuery {
@@ -20,17 +20,14 @@ const MOVED = 2;
 export class PictureMotion implements MotionQuery {
   /** A cell moved when its mean colour moved by more than this (Euclidean RGB distance, 0-255 levels). */
   readonly levels: number;
-  private key = '';
   private mapW = 0;
+  private mapH = 0;
   /** This frame's planes and the previous frame's (own copies, swapped each frame). */
   private current: GuideImage | null = null;
   private previous: GuideImage | null = null;
   private hasPrevious = false;
   private state = new Uint8Array(0);
-  private x0 = new Int32Array(0);
-  private x1 = new Int32Array(0);
-  private y0 = new Int32Array(0);
-  private y1 = new Int32Array(0);
+  private foot: CellFootprints = cellFootprints(0, 0, 0, 0);
   private readonly now = new Float32Array(3);
   private readonly before = new Float32Array(3);
 
@@ -51,19 +48,21 @@ export class PictureMotion implements MotionQuery {
    */
   update(guide: GuideImage, mapW: number, mapH: number): MotionQuery {
     const { width: W, height: H, scale } = guide;
-    const key = `${mapW}x${mapH}<${W}x${H}*${scale.join(',')}`;
-    if (key !== this.key) {
-      this.key = key;
+    const last = this.current;
+    // Compared field by field (no key built per frame): a new size or scale starts afresh.
+    if (last === null || mapW !== this.mapW || mapH !== this.mapH || W !== last.width || H !== last.height || scale.some((v, i) => v !== last.scale[i])) {
       this.mapW = mapW;
+      this.mapH = mapH;
       this.state = new Uint8Array(mapW * mapH);
-      [this.x0, this.x1] = cellFootprints(mapW, W);
-      [this.y0, this.y1] = cellFootprints(mapH, H);
+      this.foot = cellFootprints(mapW, mapH, W, H);
       this.current = { planes: new Float32Array(3 * W * H), width: W, height: H, scale };
       this.previous = { planes: new Float32Array(3 * W * H), width: W, height: H, scale };
       this.hasPrevious = false;
     }
-    [this.current, this.previous] = [this.previous, this.current];
-    (this.current as GuideImage).planes.set(guide.planes.subarray(0, 3 * W * H));
+    const older = this.previous as GuideImage;
+    this.previous = this.current;
+    this.current = older;
+    older.planes.set(guide.planes.subarray(0, 3 * W * H));
     this.state.fill(this.hasPrevious ? UNKNOWN : MOVED);
     this.hasPrevious = true;
     return this;
@@ -74,7 +73,8 @@ export class PictureMotion implements MotionQuery {
     if (known !== UNKNOWN) return known === MOVED;
     const cy = Math.floor(cell / this.mapW);
     const cx = cell - cy * this.mapW;
-    const { x0, x1, y0, y1, now, before } = this;
+    const { now, before } = this;
+    const { x0, x1, y0, y1 } = this.foot;
     meanCellColour(this.current as GuideImage, x0[cx]!, x1[cx]!, y0[cy]!, y1[cy]!, now, 0);
     meanCellColour(this.previous as GuideImage, x0[cx]!, x1[cx]!, y0[cy]!, y1[cy]!, before, 0);
     const dr = now[0]! - before[0]!;
