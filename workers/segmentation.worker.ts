@@ -2,7 +2,9 @@
 // One frame runs at a time; a frame that arrives meanwhile waits in one slot (WorkerFrameSlot: a
 // newer one replaces it, and the replaced one resolves 'skipped') and starts as soon as the running
 // frame finishes, so the worker does not wait for the page to answer between frames. Frames are
-// closed here and the mask buffer is transferred back.
+// closed here. Each class map goes, with the input tensor's planes that guide its upsampling, to the
+// mask postprocessing worker (maskPostprocess.worker.ts), which answers the page with the mask to show
+// while this worker already runs the next frame; the planes and the map come back to be filled again.
 
 import * as Comlink from 'comlink';
 import type * as OrtTypes from 'onnxruntime-web';
@@ -23,15 +25,19 @@ import { classNames, findOutput, inputSize, type ModelContract } from '../src/pr
 import { argmaxChannels, letterboxRect, rgbaToNchwFloat, APP_RESIZE_MODE } from '../src/processing/preprocess.ts';
 import { FramePlanesScratch, framePlanesOf, framePlanesToNchwFloat, isFusedFormat } from '../src/processing/framePlanesToTensor.ts';
 import type { InputPath } from './segmentationProtocol.ts';
-import { DEFAULT_MASK_POSTPROCESS, MASK_VARIANT_NAMES, MaskPostprocessor, variantName, type MaskPostprocessSettings, type MaskVariantName, type ShownMask } from '../src/processing/maskPostprocess.ts';
-import type { GuideImage } from '../src/processing/guidedUpsample.ts';
+import { DEFAULT_MASK_POSTPROCESS, type MaskPostprocessSettings } from '../src/processing/maskPostprocess.ts';
+import { DEFAULT_STABILISER_OPTIONS } from '../src/processing/temporalStabiliser.ts';
+import { DEFAULT_GUIDED_UPSAMPLE, type GuideImage } from '../src/processing/guidedUpsample.ts';
+import { BufferPool } from '../src/inference/bufferPool.ts';
+import type { PostprocessRequest, PostprocessReturn } from './maskPostprocessProtocol.ts';
 
-/** Stabilisation and upsampling of each class map (see maskPostprocess.ts); history kept between frames. */
-let postprocessor = new MaskPostprocessor();
-/** Return every combination of the settings with each mask (init option maskVariants). */
-let maskVariants = false;
-/** The model's class map of the running frame (kept in the worker; what is sent is the postprocessed mask). */
-let modelMap = new Uint8Array(0);
+/** The port to the mask postprocessing worker (connectPostprocess). */
+let postprocessPort: MessagePort | null = null;
+/** Input tensors' planes and class maps, back from the postprocessing worker to be filled again. */
+const inputPlanes = new BufferPool<Float32Array>((n) => new Float32Array(n));
+const classMaps = new BufferPool<Uint8Array>((n) => new Uint8Array(n));
+/** The number of the next frame handed to the postprocessing worker. */
+let nextSeq = 1;
 
 /** The fused path's copy of a frame's planes and its resampling tables, kept between frames. */
 let framePixels = new Uint8Array(0);
@@ -42,8 +48,8 @@ import type {
   InitProgress,
   SegmentationInitOptions,
   SegmentationInitResult,
-  SegmentationOutcome,
-  SegmentationResult,
+  SegmentationHandedOff,
+  SegmentationWorkerOutcome,
   SegmentationWorkerApi,
 } from './segmentationProtocol.ts';
 
@@ -56,14 +62,14 @@ interface Loaded {
   readonly backend: Backend;
   readonly canvas: OffscreenCanvas;
   readonly context: OffscreenCanvasRenderingContext2D;
-  readonly inputData: Float32Array;
-  readonly inputTensor: OrtTypes.Tensor;
+  /** The input tensor's dims, [1, 3, height, width]. */
+  readonly inputDims: readonly number[];
   readonly outputName: string;
   readonly outputKind: 'classmap' | 'logits';
   /** The WebGPU device the session runs on (created here from the probed adapter); null on WASM. */
   readonly device: GpuDeviceLike | null;
-  /** The input tensor read as a picture, to guide the upsampling. */
-  readonly guide: GuideImage;
+  /** How the input tensor's values read as 0-255 levels, to guide the upsampling. */
+  readonly guideScale: GuideImage['scale'];
 }
 
 let loaded: Loaded | null = null;
@@ -215,27 +221,22 @@ async function init(
   const canvas = new OffscreenCanvas(width, height);
   const context = canvas.getContext('2d', { willReadFrequently: true, alpha: false });
   if (!context) throw new SegmentationError('session-failed', 'OffscreenCanvas 2d context unavailable in this worker');
-  const inputData = new Float32Array(3 * height * width);
-  const inputTensor = new ort.Tensor('float32', inputData, [1, 3, height, width]);
   const norm = contract.input;
-  const guide: GuideImage = {
-    planes: inputData,
-    width,
-    height,
-    scale: [norm.std[0] * norm.scale, norm.std[1] * norm.scale, norm.std[2] * norm.scale],
-  };
+  const inputDims = [1, 3, height, width];
   loaded = {
-    ort, session, contract, backend: decision.backend, canvas, context, inputData, inputTensor,
-    outputName: output.name, outputKind: output.kind, device: webgpu?.device ?? null, guide,
+    ort, session, contract, backend: decision.backend, canvas, context, inputDims,
+    outputName: output.name, outputKind: output.kind, device: webgpu?.device ?? null,
+    guideScale: [norm.std[0] * norm.scale, norm.std[1] * norm.scale, norm.std[2] * norm.scale],
   };
-  postprocessor = new MaskPostprocessor(options.postprocess ?? DEFAULT_MASK_POSTPROCESS);
-  maskVariants = options.maskVariants ?? false;
+  sendToPostprocess({ type: 'start', settings: options.postprocess ?? DEFAULT_MASK_POSTPROCESS, maskVariants: options.maskVariants ?? false });
   const loadMs = performance.now() - started;
 
   progress({ stage: 'warm-up' });
   const warmStart = performance.now();
   try {
-    const warm = await session.run({ [contract.input.name]: inputTensor }, [output.name]);
+    const planes = inputPlanes.take(3 * height * width);
+    const warm = await session.run({ [contract.input.name]: new ort.Tensor('float32', planes, inputDims) }, [output.name]);
+    inputPlanes.give(planes);
     for (const t of Object.values(warm)) t.dispose();
   } catch (err) {
     await disposeLoaded();
@@ -252,13 +253,26 @@ async function init(
     classes: classNames(contract),
     loadMs,
     warmupMs: performance.now() - warmStart,
-    postprocess: { stabiliser: postprocessor.stabiliserOptions, upsample: postprocessor.upsampleOptions },
+    postprocess: { stabiliser: DEFAULT_STABILISER_OPTIONS, upsample: DEFAULT_GUIDED_UPSAMPLE },
+  };
+}
+
+function sendToPostprocess(request: PostprocessRequest, transfer: Transferable[] = []): void {
+  if (!postprocessPort) throw new SegmentationError('not-initialised', 'no mask postprocessing worker connected (connectPostprocess)');
+  postprocessPort.postMessage(request, transfer);
+}
+
+async function connectPostprocess(port: MessagePort): Promise<void> {
+  postprocessPort?.close();
+  postprocessPort = port;
+  port.onmessage = (e: MessageEvent<PostprocessReturn>) => {
+    inputPlanes.give(e.data.planes);
+    classMaps.give(e.data.map);
   };
 }
 
 function toMask(data: ArrayLike<number | bigint>, length: number): Uint8Array {
-  if (modelMap.length !== length) modelMap = new Uint8Array(length);
-  const mask = modelMap;
+  const mask = classMaps.take(length);
   if (data instanceof Uint8Array) {
     mask.set(data.subarray(0, length));
   } else if (data instanceof BigInt64Array) {
@@ -280,7 +294,7 @@ const taskChannel = new MessageChannel();
 const tasks: (() => void)[] = [];
 taskChannel.port1.onmessage = () => tasks.shift()?.();
 
-const slot = new WorkerFrameSlot<FrameRequest, SegmentationOutcome>({
+const slot = new WorkerFrameSlot<FrameRequest, SegmentationWorkerOutcome>({
   run: (r) => runFrame(r.frame, r.timestamp, r.recycled),
   skip: (r) => {
     r.frame.close();
@@ -293,7 +307,7 @@ const slot = new WorkerFrameSlot<FrameRequest, SegmentationOutcome>({
   },
 });
 
-function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationOutcome> {
+function segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationWorkerOutcome> {
   return slot.submit({ frame, timestamp, recycled });
 }
 
@@ -301,8 +315,9 @@ async function clearWaiting(): Promise<void> {
   slot.clear();
 }
 
-async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recycled: Uint8Array | undefined): Promise<SegmentationOutcome> {
+async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recycled: Uint8Array | undefined): Promise<SegmentationHandedOff> {
   const t0 = performance.now();
+  let planes: Float32Array | null = null;
   try {
     if (!loaded) throw new SegmentationError('not-initialised', 'segment() before init()');
     if (deviceLoss.failure) throw deviceLoss.failure;
@@ -312,6 +327,10 @@ async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recy
       spareMask = undefined;
     }
     const { width, height } = l.canvas;
+    // This frame's input tensor: planes of its own, so the previous frame's can still guide its
+    // upsampling in the postprocessing worker while this one runs.
+    const input = inputPlanes.take(3 * width * height);
+    planes = input;
     let inputPath: InputPath;
     if (isVideoFrame(frame) && isFusedFormat(frame.format) && APP_RESIZE_MODE === 'stretch') {
       // The fused path: the frame's own planes (copyTo, no conversion), then colour, resize and
@@ -319,8 +338,8 @@ async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recy
       try {
         const size = frame.allocationSize();
         if (framePixels.length < size) framePixels = new Uint8Array(size);
-        const planes = await frame.copyTo(framePixels);
-        framePlanesToNchwFloat(framePixels, framePlanesOf(frame, planes), { width, height, norm: l.contract.input }, l.inputData, planeScratch);
+        const layout = await frame.copyTo(framePixels);
+        framePlanesToNchwFloat(framePixels, framePlanesOf(frame, layout), { width, height, norm: l.contract.input }, input, planeScratch);
       } finally {
         frame.close();
       }
@@ -335,13 +354,13 @@ async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recy
       l.context.drawImage(frame, rect.x, rect.y, rect.width, rect.height);
       frame.close();
       const pixels = l.context.getImageData(0, 0, width, height).data;
-      rgbaToNchwFloat(pixels, width, height, l.contract.input, l.inputData);
+      rgbaToNchwFloat(pixels, width, height, l.contract.input, input);
     }
     const t1 = performance.now();
 
     let outputs: OrtTypes.InferenceSession.ReturnType;
     try {
-      const run = l.session.run({ [l.contract.input.name]: l.inputTensor }, [l.outputName]);
+      const run = l.session.run({ [l.contract.input.name]: new l.ort.Tensor('float32', input, l.inputDims) }, [l.outputName]);
       outputs = l.backend === 'webgpu' ? await deviceLoss.race(run) : await run;
     } catch (err) {
       if (err instanceof SegmentationError) throw err;
@@ -351,6 +370,9 @@ async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recy
     const t2 = performance.now();
     const tensor = outputs[l.outputName];
     if (!tensor) throw new SegmentationError('inference-failed', `model returned no "${l.outputName}" output`);
+    let map: Uint8Array;
+    let mapW: number;
+    let mapH: number;
     try {
       // On WebGPU the output stays on the GPU until here; only the small class map is downloaded.
       let data: ArrayLike<number | bigint>;
@@ -360,55 +382,38 @@ async function runFrame(frame: ImageBitmap | VideoFrame, timestamp: number, recy
         if (err instanceof SegmentationError) throw err;
         throw new SegmentationError('webgpu-failed', `reading the class map from the GPU failed: ${(err as Error).message}`);
       }
-      let mask: Uint8Array;
-      let maskW: number;
-      let maskH: number;
       if (l.outputKind === 'classmap') {
-        maskH = tensor.dims[tensor.dims.length - 2] as number;
-        maskW = tensor.dims[tensor.dims.length - 1] as number;
-        mask = toMask(data, maskW * maskH);
+        mapH = tensor.dims[tensor.dims.length - 2] as number;
+        mapW = tensor.dims[tensor.dims.length - 1] as number;
+        map = toMask(data, mapW * mapH);
       } else {
         const [, c, h, w] = tensor.dims as [number, number, number, number];
-        maskH = h;
-        maskW = w;
-        if (modelMap.length !== h * w) modelMap = new Uint8Array(h * w);
-        mask = modelMap;
-        argmaxChannels(data as Float32Array, c, h, w, mask);
+        mapH = h;
+        mapW = w;
+        map = classMaps.take(h * w);
+        argmaxChannels(data as Float32Array, c, h, w, map);
       }
-      const t3 = performance.now();
-      // The class map as the user sees it: stabilised, upsampled (guided by this frame's input tensor).
-      const variants = maskVariants ? postprocessor.variants(mask, maskW, maskH, l.guide) : null;
-      const shown = variants
-        ? { ...variants[variantName(postprocessor.settings)], stabiliseMs: variants.stabiliseMs, upsampleMs: variants.upsampleMs }
-        : postprocessor.process(mask, maskW, maskH, l.guide, recycled);
-      const t4 = performance.now();
-      const result: SegmentationResult = {
-        kind: 'mask',
-        mask: shown.mask,
-        width: shown.width,
-        height: shown.height,
-        modelMapSize: { width: maskW, height: maskH },
-        postprocess: postprocessor.settings,
-        sceneCuts: postprocessor.sceneCuts,
-        ...(variants ? { variants: Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, variants[name]])) as Record<MaskVariantName, ShownMask> } : {}),
-        timestamp,
-        inputPath,
-        timings: {
-          preprocessMs: t1 - t0,
-          inferenceMs: t2 - t1,
-          postprocessMs: t3 - t2,
-          stabiliseMs: shown.stabiliseMs,
-          upsampleMs: shown.upsampleMs,
-          workerMs: t4 - t0,
-        },
-      };
-      // The shown mask is one of the variants when there are any (each in its own buffer).
-      const buffers = variants ? MASK_VARIANT_NAMES.map((name) => variants[name].mask.buffer) : [shown.mask.buffer];
-      return Comlink.transfer(result, buffers as ArrayBuffer[]);
     } finally {
       tensor.dispose();
     }
+    // The class map and the frame that guides its upsampling go to the postprocessing worker, which
+    // answers the page with the mask to show (stabilised, upsampled) while the next frame runs here.
+    const seq = nextSeq++;
+    const transfer: Transferable[] = [map.buffer as ArrayBuffer, input.buffer as ArrayBuffer];
+    if (recycled) transfer.push(recycled.buffer as ArrayBuffer);
+    sendToPostprocess({ type: 'map', seq, map, mapW, mapH, guide: { planes: input, width, height, scale: l.guideScale }, ...(recycled ? { recycled } : {}) }, transfer);
+    planes = null;
+    const t3 = performance.now();
+    return {
+      kind: 'handed-off',
+      seq,
+      modelMapSize: { width: mapW, height: mapH },
+      timestamp,
+      inputPath,
+      timings: { preprocessMs: t1 - t0, inferenceMs: t2 - t1, postprocessMs: t3 - t2, workerMs: t3 - t0 },
+    };
   } finally {
+    if (planes) inputPlanes.give(planes);
     try {
       frame.close();
     } catch {
@@ -422,19 +427,18 @@ async function disposeLoaded(): Promise<void> {
   const l = loaded;
   loaded = null;
   if (l) {
-    l.inputTensor.dispose();
     await l.session.release();
     destroyDevice(l.device);
   }
 }
 
 async function configure(settings: MaskPostprocessSettings): Promise<void> {
-  postprocessor.configure(settings);
+  sendToPostprocess({ type: 'configure', settings });
 }
 
 async function resetHistory(): Promise<void> {
-  postprocessor.reset();
+  sendToPostprocess({ type: 'reset' });
 }
 
-const api: SegmentationWorkerApi = { init, segment, clearWaiting, configure, resetHistory, dispose: disposeLoaded };
+const api: SegmentationWorkerApi = { connectPostprocess, init, segment, clearWaiting, configure, resetHistory, dispose: disposeLoaded };
 Comlink.expose(api);

@@ -51,16 +51,23 @@ export interface SegmentationInitResult {
   readonly postprocess: { readonly stabiliser: TemporalStabiliserOptions; readonly upsample: GuidedUpsampleOptions };
 }
 
-export interface SegmentationTimings {
+/** The segmentation worker's own times for one frame. */
+export interface InferenceTimings {
   readonly preprocessMs: number;
   readonly inferenceMs: number;
+  /** Reading the output into a class map and handing it to the postprocessing worker. */
   readonly postprocessMs: number;
-  /** Temporal stabilisation of the class map (0 when off). */
-  readonly stabiliseMs: number;
-  /** Upsampling to the input size (0 for NEAREST: the renderer scales the map). */
-  readonly upsampleMs: number;
-  /** From segment() entry to return, inside the worker. */
+  /** From segment() entry to return, inside the segmentation worker. */
   readonly workerMs: number;
+}
+
+export interface SegmentationTimings extends InferenceTimings {
+  /** Temporal stabilisation of the class map (0 when off), in the postprocessing worker. */
+  readonly stabiliseMs: number;
+  /** Upsampling to the input size (0 for NEAREST: the renderer scales the map), in the postprocessing worker. */
+  readonly upsampleMs: number;
+  /** The postprocessing worker's whole time for the map (it runs beside the next frame's inference). */
+  readonly postprocessWorkerMs: number;
 }
 
 export interface SegmentationResult {
@@ -103,6 +110,22 @@ export interface SegmentationSkipped {
 
 export type SegmentationOutcome = SegmentationResult | SegmentationSkipped;
 
+/**
+ * What the segmentation worker itself answers for a frame it ran: the class map went to the mask
+ * postprocessing worker as number `seq`, whose answer (maskPostprocessProtocol.ts) brings the mask;
+ * the page's client puts the two together into a SegmentationResult.
+ */
+export interface SegmentationHandedOff {
+  readonly kind: 'handed-off';
+  readonly seq: number;
+  readonly modelMapSize: { readonly width: number; readonly height: number };
+  readonly timestamp: number;
+  readonly inputPath: InputPath;
+  readonly timings: InferenceTimings;
+}
+
+export type SegmentationWorkerOutcome = SegmentationHandedOff | SegmentationSkipped;
+
 /** Error names thrown across the comlink boundary; the client maps them to user messages. */
 export type SegmentationErrorCode =
   | 'model-not-found'
@@ -117,13 +140,15 @@ export type SegmentationErrorCode =
   | 'inference-failed';
 
 export interface SegmentationWorkerApi {
+  /** The port to the mask postprocessing worker (transferred); before init(). */
+  connectPostprocess(port: MessagePort): Promise<void>;
   init(options: SegmentationInitOptions, onProgress?: (p: InitProgress) => void): Promise<SegmentationInitResult>;
   /**
    * `frame` is transferred and closed by the worker; `recycled` (a previous mask) is reused when it fits.
    * A frame sent while another runs waits in the worker's one slot and starts the moment the running
    * one finishes; a newer frame sent while one waits replaces it (the replaced one resolves 'skipped').
    */
-  segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationOutcome>;
+  segment(frame: ImageBitmap | VideoFrame, timestamp: number, recycled?: Uint8Array): Promise<SegmentationWorkerOutcome>;
   /** Clears the frame waiting in the worker, if any: its segment() resolves 'skipped'. */
   clearWaiting(): Promise<void>;
   /** New postprocessing settings, for the frames that start after this. */

@@ -24,7 +24,7 @@ import type { BrowserContext, CDPSession, Page } from 'playwright-core';
 
 /** One line for the JSON output: how the memory figures were taken. */
 export const MEMORY_METHOD =
-  'CDP after HeapProfiler.collectGarbage: Runtime.getHeapUsage().usedSize of the page (heap_*), of the segmentation worker (worker_heap_*) and of the mask-layer worker (mask_layer_heap_*); ' +
+  'CDP after HeapProfiler.collectGarbage: Runtime.getHeapUsage().usedSize of the page (heap_*), of the segmentation worker (worker_heap_*), of the mask postprocessing worker (postprocess_heap_*) and of the mask-layer worker (mask_layer_heap_*); ' +
   'wasm_* = sum of WebAssembly.Memory buffer sizes created in the segmentation worker (ORT linear memory, shared with its pthreads)';
 
 export interface MemorySnapshot {
@@ -36,6 +36,8 @@ export interface MemorySnapshot {
   readonly wasmBytes: number | null;
   /** Mask-layer worker (three.js on an OffscreenCanvas) JS heap in use after a GC, bytes; null without one. */
   readonly maskLayerHeapBytes: number | null;
+  /** Mask postprocessing worker (stabilisation, upsampling) JS heap in use after a GC, bytes; null without one. */
+  readonly postprocessHeapBytes: number | null;
   /** Why a figure is null, when one is. */
   readonly notes: readonly string[];
 }
@@ -95,6 +97,11 @@ export function isSegmentationWorker(target: { url: string; title: string }): bo
   return /segmentation\.worker/.test(target.url) || target.title === 'segmentation';
 }
 
+/** Is this worker target the app's mask postprocessing worker? */
+export function isPostprocessWorker(target: { url: string; title: string }): boolean {
+  return /maskPostprocess\.worker/.test(target.url) || target.title === 'mask-postprocess';
+}
+
 /** Is this worker target the app's mask-layer worker? */
 export function isMaskLayerWorker(target: { url: string; title: string }): boolean {
   return /maskLayer\.worker/.test(target.url) || target.title === 'mask-layer';
@@ -103,6 +110,7 @@ export function isMaskLayerWorker(target: { url: string; title: string }): boole
 export class MemoryProbe {
   private readonly workers = new Map<string, WorkerTarget>();
   private readonly maskLayerWorkers = new Map<string, WorkerTarget>();
+  private readonly postprocessWorkers = new Map<string, WorkerTarget>();
   private readonly pending = new Map<string, (reply: CdpReply) => void>();
   private nextId = 1;
 
@@ -117,6 +125,7 @@ export class MemoryProbe {
       if (e.sessionId) {
         probe.workers.delete(e.sessionId);
         probe.maskLayerWorkers.delete(e.sessionId);
+        probe.postprocessWorkers.delete(e.sessionId);
       }
     });
     cdp.on('Target.receivedMessageFromTarget', (e) => {
@@ -142,6 +151,8 @@ export class MemoryProbe {
         await this.call(sessionId, 'Runtime.evaluate', { expression: WASM_MEMORY_TRACKER }, 5000).catch(() => undefined);
       } else if (info.type === 'worker' && isMaskLayerWorker(info)) {
         this.maskLayerWorkers.set(sessionId, { sessionId, url: info.url, title: info.title, trackedFromStart: waiting });
+      } else if (info.type === 'worker' && isPostprocessWorker(info)) {
+        this.postprocessWorkers.set(sessionId, { sessionId, url: info.url, title: info.title, trackedFromStart: waiting });
       }
     } finally {
       if (waiting) await this.call(sessionId, 'Runtime.runIfWaitingForDebugger', {}, 5000).catch(() => undefined);
@@ -229,7 +240,18 @@ export class MemoryProbe {
     } else {
       notes.push('no mask-layer worker target found (masks drawn on the page?)');
     }
-    return { mainHeapBytes, workerHeapBytes, wasmBytes, maskLayerHeapBytes, notes };
+    let postprocessHeapBytes: number | null = null;
+    const postprocess = this.newest(this.postprocessWorkers);
+    if (postprocess) {
+      try {
+        postprocessHeapBytes = await this.workerHeap(postprocess, 10_000);
+      } catch (err) {
+        notes.push(`mask postprocessing worker heap: ${(err as Error).message}`);
+      }
+    } else {
+      notes.push('no mask postprocessing worker target found');
+    }
+    return { mainHeapBytes, workerHeapBytes, wasmBytes, maskLayerHeapBytes, postprocessHeapBytes, notes };
   }
 
   async dispose(): Promise<void> {

@@ -69,6 +69,7 @@ export async function runSoak(plan: SoakPlan, control: BrowserRunControl, onSamp
       workerHeapBytes: memory.workerHeapBytes,
       wasmBytes: memory.wasmBytes,
       maskLayerHeapBytes: memory.maskLayerHeapBytes,
+      postprocessHeapBytes: memory.postprocessHeapBytes,
       textures: s.rendererMemory?.textures ?? null,
       geometries: s.rendererMemory?.geometries ?? null,
       programs: s.rendererMemory?.programs ?? null,

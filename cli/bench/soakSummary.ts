@@ -17,6 +17,8 @@ export interface SoakSample {
   readonly wasmBytes: number | null;
   /** The mask-layer worker's JS heap (three.js on an OffscreenCanvas). */
   readonly maskLayerHeapBytes: number | null;
+  /** The mask postprocessing worker's JS heap (stabiliser history, upsampling buffers). */
+  readonly postprocessHeapBytes: number | null;
   /** three.js renderer.info: textures and geometries in memory, shader programs. */
   readonly textures: number | null;
   readonly geometries: number | null;
@@ -25,7 +27,7 @@ export interface SoakSample {
   readonly restarts: number;
 }
 
-export type SoakMetricKey = 'mainHeapBytes' | 'workerHeapBytes' | 'wasmBytes' | 'maskLayerHeapBytes' | 'textures' | 'geometries' | 'programs' | 'restarts';
+export type SoakMetricKey = 'mainHeapBytes' | 'workerHeapBytes' | 'wasmBytes' | 'maskLayerHeapBytes' | 'postprocessHeapBytes' | 'textures' | 'geometries' | 'programs' | 'restarts';
 
 export interface SoakMetric {
   readonly key: SoakMetricKey;
@@ -43,6 +45,7 @@ export const SOAK_METRICS: readonly SoakMetric[] = [
   { key: 'workerHeapBytes', label: 'worker JS heap', unit: 'bytes', maxGrowth: SOAK_MAX_MEMORY_GROWTH },
   { key: 'wasmBytes', label: 'WASM memory', unit: 'bytes', maxGrowth: SOAK_MAX_MEMORY_GROWTH },
   { key: 'maskLayerHeapBytes', label: 'mask-layer worker JS heap', unit: 'bytes', maxGrowth: SOAK_MAX_MEMORY_GROWTH },
+  { key: 'postprocessHeapBytes', label: 'postprocessing worker JS heap', unit: 'bytes', maxGrowth: SOAK_MAX_MEMORY_GROWTH },
   { key: 'textures', label: 'textures', unit: 'count', maxGrowth: 0 },
   { key: 'geometries', label: 'geometries', unit: 'count', maxGrowth: 0 },
   { key: 'programs', label: 'shader programs', unit: 'count', maxGrowth: 0 },
@@ -116,7 +119,7 @@ function elapsedText(seconds: number): string {
 }
 
 export function formatSoakTable(samples: readonly SoakSample[]): string {
-  const header = ['elapsed', 'masks', 'fps', 'main heap MiB', 'worker heap MiB', 'WASM MiB', 'mask layer heap MiB', 'textures', 'geometries', 'programs', 'restarts'];
+  const header = ['elapsed', 'masks', 'fps', 'main heap MiB', 'worker heap MiB', 'WASM MiB', 'mask layer heap MiB', 'postprocess heap MiB', 'textures', 'geometries', 'programs', 'restarts'];
   const rows = samples.map((s) => [
     elapsedText(s.elapsedS),
     String(s.frames),
@@ -125,12 +128,13 @@ export function formatSoakTable(samples: readonly SoakSample[]): string {
     mibText(s.workerHeapBytes),
     mibText(s.wasmBytes),
     mibText(s.maskLayerHeapBytes),
+    mibText(s.postprocessHeapBytes),
     countText(s.textures),
     countText(s.geometries),
     countText(s.programs),
     String(s.restarts),
   ]);
-  const align: Align[] = ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right'];
+  const align: Align[] = header.map(() => 'right');
   return formatTable(header, rows, align);
 }
 
@@ -222,6 +226,7 @@ export function soakJson(samples: readonly SoakSample[], verdicts: readonly Soak
       worker_heap_mb: mib(s.workerHeapBytes),
       wasm_mb: mib(s.wasmBytes),
       mask_layer_heap_mb: mib(s.maskLayerHeapBytes),
+      postprocess_heap_mb: mib(s.postprocessHeapBytes),
       textures: s.textures,
       geometries: s.geometries,
       programs: s.programs,

@@ -1,8 +1,13 @@
 // Main-thread side of the segmentation worker: starts it, falls back from WebGPU to WASM when
-// WebGPU fails (at start or mid-run), restarts a worker that crashes or stops answering.
+// WebGPU fails (at start or mid-run), restarts a worker that crashes or stops answering. Beside it
+// runs the mask postprocessing worker (stabilisation and upsampling, workers/maskPostprocess.worker.ts),
+// joined to it by a MessagePort: a frame's result is the segmentation worker's answer put together
+// with the postprocessing worker's (PostprocessAnswers). The two start, fail and restart as one.
 
 import * as Comlink from 'comlink';
 import { FailureSignal } from './failureSignal.ts';
+import { PostprocessAnswers } from './postprocessAnswers.ts';
+import type { PostprocessAnswer } from '../../workers/maskPostprocessProtocol.ts';
 import type {
   InitProgress,
   SegmentationErrorCode,
@@ -10,6 +15,7 @@ import type {
   SegmentationInitResult,
   SegmentationOutcome,
   SegmentationWorkerApi,
+  SegmentationWorkerOutcome,
 } from '../../workers/segmentationProtocol.ts';
 import type { MaskPostprocessSettings } from '../processing/maskPostprocess.ts';
 
@@ -36,19 +42,40 @@ export function errorCode(err: unknown): SegmentationClientError['code'] | null 
 interface WorkerHandle {
   readonly worker: Worker;
   readonly api: Comlink.Remote<SegmentationWorkerApi>;
-  /** Fails when the worker dies (uncaught error in the worker scope); every call races against it. */
+  /** The mask postprocessing worker, joined to `worker` by a MessagePort. */
+  readonly postprocessWorker: Worker;
+  /** Its answers, matched with the segmentation worker's by frame number. */
+  readonly answers: PostprocessAnswers;
+  /** Fails when either worker dies (uncaught error in the worker scope); every call races against it. */
   readonly crash: FailureSignal;
 }
 
 function startWorker(): WorkerHandle {
   const worker = new Worker(new URL('../../workers/segmentation.worker.ts', import.meta.url), { type: 'module', name: 'segmentation' });
+  const postprocessWorker = new Worker(new URL('../../workers/maskPostprocess.worker.ts', import.meta.url), { type: 'module', name: 'mask-postprocess' });
   const crash = new FailureSignal();
-  worker.addEventListener('error', (e) => {
-    // Handled here (the worker is restarted): not reported again as an uncaught error of the page.
+  const answers = new PostprocessAnswers();
+  const onCrash = (which: string) => (e: ErrorEvent) => {
+    // Handled here (the workers are restarted): not reported again as an uncaught error of the page.
     e.preventDefault();
-    crash.fail(new SegmentationClientError('worker-crashed', `segmentation worker crashed: ${e.message || 'unknown error'}`));
-  });
-  return { worker, api: Comlink.wrap<SegmentationWorkerApi>(worker), crash };
+    const err = new SegmentationClientError('worker-crashed', `${which} worker crashed: ${e.message || 'unknown error'}`);
+    crash.fail(err);
+    answers.failAll(err);
+  };
+  worker.addEventListener('error', onCrash('segmentation'));
+  postprocessWorker.addEventListener('error', onCrash('mask postprocessing'));
+  postprocessWorker.addEventListener('message', (e: MessageEvent<PostprocessAnswer>) => answers.deliver(e.data));
+  const api = Comlink.wrap<SegmentationWorkerApi>(worker);
+  const channel = new MessageChannel();
+  postprocessWorker.postMessage({ port: channel.port2 }, [channel.port2]);
+  void api.connectPostprocess(Comlink.transfer(channel.port1, [channel.port1])).catch(() => undefined);
+  return { worker, api, postprocessWorker, answers, crash };
+}
+
+function stopWorkers(handle: WorkerHandle): void {
+  handle.worker.terminate();
+  handle.postprocessWorker.terminate();
+  handle.answers.failAll(new SegmentationClientError('worker-crashed', 'the workers were stopped'));
 }
 
 export class SegmentationClient {
@@ -79,7 +106,7 @@ export class SegmentationClient {
       const info = await handle.crash.race(handle.api.init(options, progress));
       return { handle, info, options, fallback: null as string | null };
     } catch (err) {
-      handle.worker.terminate();
+      stopWorkers(handle);
       if (errorCode(err) === 'webgpu-failed' && options.backend !== 'wasm') {
         const reason = `WebGPU failed (${(err as Error).message}): fell back to WASM`;
         events.onNotice?.('webgpu-failed', reason);
@@ -115,7 +142,7 @@ export class SegmentationClient {
       timer = setTimeout(() => reject(new SegmentationClientError('worker-timeout', `segmentation worker did not answer within ${this.timeoutMs() / 1000} s`)), this.timeoutMs());
     });
     try {
-      return await Promise.race([this.handle.crash.race(this.handle.api.segment(Comlink.transfer(frame, transfer), timestamp, recycled) as Promise<SegmentationOutcome>), timeout]);
+      return await Promise.race([this.segmentOn(this.handle, frame, timestamp, transfer, recycled), timeout]);
     } catch (err) {
       const code = err instanceof SegmentationClientError ? err.code : errorCode(err);
       if (code === 'worker-timeout' || code === 'worker-crashed' || code === 'webgpu-failed') {
@@ -125,6 +152,26 @@ export class SegmentationClient {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** The segmentation worker's answer for the frame, put together with the postprocessing worker's. */
+  private async segmentOn(handle: WorkerHandle, frame: ImageBitmap | VideoFrame, timestamp: number, transfer: Transferable[], recycled?: Uint8Array): Promise<SegmentationOutcome> {
+    const ran = await handle.crash.race(handle.api.segment(Comlink.transfer(frame, transfer), timestamp, recycled) as Promise<SegmentationWorkerOutcome>);
+    if (ran.kind === 'skipped') return ran;
+    const shown = await handle.crash.race(handle.answers.expect(ran.seq));
+    return {
+      kind: 'mask',
+      mask: shown.mask,
+      width: shown.width,
+      height: shown.height,
+      modelMapSize: ran.modelMapSize,
+      postprocess: shown.postprocess,
+      ...(shown.variants ? { variants: shown.variants } : {}),
+      sceneCuts: shown.sceneCuts,
+      timestamp: ran.timestamp,
+      inputPath: ran.inputPath,
+      timings: { ...ran.timings, stabiliseMs: shown.stabiliseMs, upsampleMs: shown.upsampleMs, postprocessWorkerMs: shown.postprocessWorkerMs },
+    };
   }
 
   /** New stabilisation/upsampling settings for the frames that start after this (kept across worker restarts). */
@@ -150,7 +197,7 @@ export class SegmentationClient {
   private restart(code: 'worker-timeout' | 'worker-crashed' | 'webgpu-failed', message: string): Promise<void> {
     if (this.restarting) return this.restarting;
     this.restarting = (async () => {
-      this.handle.worker.terminate();
+      stopWorkers(this.handle);
       this.restarts++;
       const options = code === 'webgpu-failed' ? { ...this.options, backend: 'wasm' as const } : this.options;
       const { handle, info, options: used } = await SegmentationClient.boot(options, this.events);
@@ -170,7 +217,7 @@ export class SegmentationClient {
       await Promise.race([this.handle.api.dispose(), new Promise((r) => setTimeout(r, 1000))]);
     } finally {
       this.handle.api[Comlink.releaseProxy]();
-      this.handle.worker.terminate();
+      stopWorkers(this.handle);
     }
   }
 }

@@ -14,9 +14,9 @@ export interface FrameLogRow {
   readonly preprocessMs?: number | null;
   readonly inferenceMs?: number | null;
   readonly postprocessMs?: number | null;
-  /** Temporal stabilisation of the class map, in the worker (0 when off). */
+  /** Temporal stabilisation of the class map, in the postprocessing worker (0 when off). */
   readonly stabiliseMs?: number | null;
-  /** Upsampling of the class map to the input size, in the worker (0 for NEAREST). */
+  /** Upsampling of the class map to the input size, in the postprocessing worker (0 for NEAREST). */
   readonly upsampleMs?: number | null;
   /** Mask into its texture. */
   readonly uploadMs?: number | null;

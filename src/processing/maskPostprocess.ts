@@ -1,8 +1,9 @@
-// What happens to a model's class map before it is shown, in the segmentation worker: temporal
+// What happens to a model's class map before it is shown, in the mask postprocessing worker: temporal
 // stabilisation (temporalStabiliser.ts, at the map's own size) and then upsampling to the model's
 // input size, NEAREST (the map is sent as it is and the renderer scales it) or guided by the frame
-// (guidedUpsample.ts). Both run where the frame's pixels already are, so the page's thread does
-// nothing per frame for them. `npm run eval` asks for every combination of the two at once
+// (guidedUpsample.ts). The segmentation worker hands each map over with the input tensor's planes
+// (transferred, not copied), so the page's thread does nothing per frame for them and the inference
+// thread goes on to the next frame meanwhile (workers/maskPostprocessProtocol.ts). `npm run eval` asks for every combination of the two at once
 // (variants()), so one run scores them all on the very same class maps.
 
 import { GuidedUpsampler, DEFAULT_GUIDED_UPSAMPLE, type GuideImage, type GuidedUpsampleOptions } from './guidedUpsample.ts';
@@ -14,7 +15,7 @@ export const UPSAMPLE_MODES: readonly UpsampleMode[] = ['nearest', 'guided'];
 
 /**
  * What the app and `npm run eval` use unless told otherwise: guided, because on the labelled val clip
- * it raises boundary IoU and does not lower mIoU, within the worker's 3 ms budget (README, "Edges").
+ * it raises boundary IoU and does not lower mIoU, within the 3 ms budget (README, "Edges").
  */
 export const UPSAMPLE_BY_DEFAULT: UpsampleMode = 'guided';
 

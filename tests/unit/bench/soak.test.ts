@@ -24,6 +24,7 @@ function sample(over: Partial<SoakSample> = {}): SoakSample {
     workerHeapBytes: 4 * MIB,
     wasmBytes: 64 * MIB,
     maskLayerHeapBytes: 1 * MIB,
+    postprocessHeapBytes: 2 * MIB,
     textures: 3,
     geometries: 1,
     programs: 1,
@@ -102,7 +103,8 @@ describe('soak verdicts', () => {
     expect(lines[0]).toMatch(/^FAIL\s+main JS heap\s+20\.0 → 23\.0 MiB\s+\+15\.0 %\s+\(limit \+10 %\)$/);
     expect(lines[1]).toMatch(/^PASS\s+worker JS heap\s+4\.0 → 4\.0 MiB\s+\+0\.0 %/);
     expect(lines[3]).toMatch(/^PASS\s+mask-layer worker JS heap\s+1\.0 → 1\.0 MiB/);
-    expect(lines[4]).toMatch(/^FAIL\s+textures\s+3 → 4\s+\+33\.3 %\s+\(must not grow\)$/);
+    expect(lines[4]).toMatch(/^PASS\s+postprocessing worker JS heap\s+2\.0 → 2\.0 MiB/);
+    expect(lines[5]).toMatch(/^FAIL\s+textures\s+3 → 4\s+\+33\.3 %\s+\(must not grow\)$/);
   });
 
   it('the table has a row per sample; missing figures show a dash', () => {
@@ -110,7 +112,7 @@ describe('soak verdicts', () => {
     const lines = table.split('\n');
     expect(lines).toHaveLength(4);
     expect(lines[0]).toContain('main heap MiB');
-    expect(lines[3]).toMatch(/^\s*1m 05s\s+230\s+—\s+20\.0\s+4\.0\s+—\s+1\.0\s+3\s+1\s+1\s+0$/);
+    expect(lines[3]).toMatch(/^\s*1m 05s\s+230\s+—\s+20\.0\s+4\.0\s+—\s+1\.0\s+2\.0\s+3\s+1\s+1\s+0$/);
   });
 
   it('JSON: MiB for memory, counts as is, the verdict and its limit', () => {

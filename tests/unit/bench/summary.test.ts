@@ -24,7 +24,7 @@ function row(frameIndex: number, latencyMs: number, inferenceMs: number): FrameL
 }
 
 function memory(main: number, worker: number | null, wasm: number | null): MemorySnapshot {
-  return { mainHeapBytes: main, workerHeapBytes: worker, wasmBytes: wasm, maskLayerHeapBytes: null, notes: [] };
+  return { mainHeapBytes: main, workerHeapBytes: worker, wasmBytes: wasm, maskLayerHeapBytes: null, postprocessHeapBytes: null, notes: [] };
 }
 
 function measurement(over: Partial<RoundMeasurement> & Pick<RoundMeasurement, 'round' | 'rows'>): RoundMeasurement {
