@@ -1,12 +1,12 @@
-// Fault recovery: when the segmentation worker hangs or crashes, the client restarts it (see
-// src/inference/segmentationClient.ts), segmentation carries on, and the log recorded before the
-// fault is kept. The faults are injected into the real worker through playwright's Worker handle.
+// Fault recovery: when the segmentation worker (or the mask postprocessing worker beside it) hangs or
+// crashes, the client restarts the two (see src/inference/segmentationClient.ts), segmentation carries
+// on, and the log recorded before the fault is kept. The faults are injected into the real worker through playwright's Worker handle.
 
 import { afterEach, describe, expect, test } from 'vitest';
 import type { Worker } from 'playwright-core';
 import { AppPage, type AppErrorCode, type AppLogRow } from './helpers/appPage.ts';
 import { useAppServer, useBrowser } from './helpers/fixtures.ts';
-import { segmentationWorker } from './helpers/workers.ts';
+import { postprocessWorker, segmentationWorker } from './helpers/workers.ts';
 
 const server = useAppServer();
 const browser = useBrowser(); // --disable-gpu: WASM backend, so the per-frame timeout is 20 s
@@ -27,16 +27,22 @@ const TEST_TIMEOUT_MS = 150_000;
 const rowKey = (r: AppLogRow): string => `${r.frameIndex}@${r.time}`;
 
 /**
- * Records a few frames, injects `fault` into the segmentation worker, and checks what must hold
- * afterwards: a restart with a notice among `codes`, new frames, and the earlier log rows unchanged.
+ * Records a few frames, injects `fault` into the segmentation worker (or the one `target` picks), and
+ * checks what must hold afterwards: a restart with a notice among `codes`, new frames, and the earlier
+ * log rows unchanged.
  */
-async function recoversFrom(name: string, fault: (worker: Worker) => Promise<void>, codes: readonly AppErrorCode[]): Promise<void> {
+async function recoversFrom(
+  name: string,
+  fault: (worker: Worker) => Promise<void>,
+  codes: readonly AppErrorCode[],
+  target: (page: AppPage['page']) => Worker = segmentationWorker,
+): Promise<void> {
   const a = await AppPage.open(browser(), server().url, '?record=1', { name });
   app = a;
   await a.waitForFrames(5, { timeoutMs: LOAD_MS });
   const before = (await a.logRows()).map(rowKey);
   expect(before.length).toBeGreaterThanOrEqual(3);
-  const worker = segmentationWorker(a.page);
+  const worker = target(a.page);
   const t0 = Date.now();
   await fault(worker);
 
@@ -57,6 +63,10 @@ async function recoversFrom(name: string, fault: (worker: Worker) => Promise<voi
   expect(rows.slice(0, before.length), 'rows recorded before the fault').toEqual(before);
   expect(rows.length, 'rows recorded after the restart').toBeGreaterThan(before.length);
   expect(a.pageErrors).toEqual([]);
+  // The two workers were replaced together: a postprocessing worker other than the faulty one runs.
+  // (A terminated worker may still be listed for a while, so this counts the others.)
+  const postprocessors = a.page.workers().filter((w) => w.url().includes('maskPostprocess.worker') && w !== worker);
+  expect(postprocessors.length, 'a running postprocessing worker').toBeGreaterThanOrEqual(1);
   console.log(
     `[${name}] restarted after ${restartS.toFixed(1)} s (${restarted.lastError?.code}: ${restarted.lastError?.message}); ` +
       `frames ${restarted.frames} → ${after.frames}; log rows ${before.length} → ${rows.length}`,
@@ -99,6 +109,25 @@ describe('segmentation worker faults (WASM)', () => {
           });
         },
         ['worker-crashed', 'worker-restarted'],
+      );
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  test(
+    'a crashed mask postprocessing worker: both workers are restarted; frames and the recording continue',
+    async () => {
+      await recoversFrom(
+        'fault-postprocess-crash',
+        async (worker) => {
+          await worker.evaluate(() => {
+            setTimeout(() => {
+              throw new Error('injected crash in postprocessing');
+            });
+          });
+        },
+        ['worker-crashed', 'worker-restarted'],
+        postprocessWorker,
       );
     },
     TEST_TIMEOUT_MS,

@@ -14,6 +14,15 @@ export function segmentationWorker(page: Page): Worker {
   return found[0] as Worker;
 }
 
+/** The app's mask postprocessing worker (stabilisation and guided upsampling of each class map). */
+export function postprocessWorker(page: Page): Worker {
+  const found = page.workers().filter((w) => w.url().includes('maskPostprocess.worker'));
+  if (found.length !== 1) {
+    throw new Error(`expected one mask postprocessing worker, found ${found.length} among: ${page.workers().map((w) => w.url()).join(', ') || 'none'}`);
+  }
+  return found[0] as Worker;
+}
+
 /** The app's mask-layer workers (three.js on an OffscreenCanvas): one while masks are drawn in a worker, none inline. */
 export function maskLayerWorkers(page: Page): Worker[] {
   return page.workers().filter((w) => w.url().includes('maskLayer.worker'));
