@@ -229,29 +229,24 @@ export class MemoryProbe {
         notes.push(`wasm memory: ${(err as Error).message}`);
       }
     }
-    let maskLayerHeapBytes: number | null = null;
-    const maskLayer = this.newest(this.maskLayerWorkers);
-    if (maskLayer) {
-      try {
-        maskLayerHeapBytes = await this.workerHeap(maskLayer, 10_000);
-      } catch (err) {
-        notes.push(`mask-layer worker heap: ${(err as Error).message}`);
-      }
-    } else {
-      notes.push('no mask-layer worker target found (masks drawn on the page?)');
-    }
-    let postprocessHeapBytes: number | null = null;
-    const postprocess = this.newest(this.postprocessWorkers);
-    if (postprocess) {
-      try {
-        postprocessHeapBytes = await this.workerHeap(postprocess, 10_000);
-      } catch (err) {
-        notes.push(`mask postprocessing worker heap: ${(err as Error).message}`);
-      }
-    } else {
-      notes.push('no mask postprocessing worker target found');
-    }
+    const maskLayerHeapBytes = await this.helperHeap(this.maskLayerWorkers, 'mask-layer worker', ' (masks drawn on the page?)', notes);
+    const postprocessHeapBytes = await this.helperHeap(this.postprocessWorkers, 'mask postprocessing worker', '', notes);
     return { mainHeapBytes, workerHeapBytes, wasmBytes, maskLayerHeapBytes, postprocessHeapBytes, notes };
+  }
+
+  /** The JS heap of the newest worker among `targets` (null, with a note, when there is none or it does not answer). */
+  private async helperHeap(targets: Map<string, WorkerTarget>, what: string, whyNone: string, notes: string[]): Promise<number | null> {
+    const target = this.newest(targets);
+    if (!target) {
+      notes.push(`no ${what} target found${whyNone}`);
+      return null;
+    }
+    try {
+      return await this.workerHeap(target, 10_000);
+    } catch (err) {
+      notes.push(`${what} heap: ${(err as Error).message}`);
+      return null;
+    }
   }
 
   async dispose(): Promise<void> {
