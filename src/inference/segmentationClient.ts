@@ -75,7 +75,8 @@ function startWorker(): WorkerHandle {
 function stopWorkers(handle: WorkerHandle): void {
   handle.worker.terminate();
   handle.postprocessWorker.terminate();
-  handle.answers.failAll(new SegmentationClientError('worker-crashed', 'the workers were stopped'));
+  // Frames still waiting for a mask from these workers are dropped quietly ('busy', as while restarting).
+  handle.answers.failAll(new SegmentationClientError('busy', 'the workers were replaced'));
 }
 
 export class SegmentationClient {
