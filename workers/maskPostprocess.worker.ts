@@ -13,34 +13,22 @@ function postprocess(request: Extract<PostprocessRequest, { type: 'map' }>): { a
   const t0 = performance.now();
   const { seq, map, mapW, mapH, guide, recycled } = request;
   try {
-    if (maskVariants) {
-      const v = postprocessor.variants(map, mapW, mapH, guide);
-      const shown = v[variantName(postprocessor.settings)];
-      const variants = Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, v[name]])) as Record<MaskVariantName, ShownMask>;
-      const mask: PostprocessedMask = {
-        ...shown,
-        postprocess: postprocessor.settings,
-        sceneCuts: postprocessor.sceneCuts,
-        variants,
-        stabiliseMs: v.stabiliseMs,
-        upsampleMs: v.upsampleMs,
-        postprocessWorkerMs: performance.now() - t0,
-      };
-      // The shown mask is one of the variants (each in its own buffer).
-      return { answer: { seq, mask }, transfer: MASK_VARIANT_NAMES.map((name) => v[name].mask.buffer as ArrayBuffer) };
-    }
-    const shown = postprocessor.process(map, mapW, mapH, guide, recycled);
+    // With maskVariants (`npm run eval`) every combination comes along, the shown mask being one of them.
+    const v = maskVariants ? postprocessor.variants(map, mapW, mapH, guide) : null;
+    const shown = v ? { ...v[variantName(postprocessor.settings)], stabiliseMs: v.stabiliseMs, upsampleMs: v.upsampleMs } : postprocessor.process(map, mapW, mapH, guide, recycled);
     const mask: PostprocessedMask = {
       mask: shown.mask,
       width: shown.width,
       height: shown.height,
       postprocess: postprocessor.settings,
       sceneCuts: postprocessor.sceneCuts,
+      ...(v ? { variants: Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, v[name]])) as Record<MaskVariantName, ShownMask> } : {}),
       stabiliseMs: shown.stabiliseMs,
       upsampleMs: shown.upsampleMs,
       postprocessWorkerMs: performance.now() - t0,
     };
-    return { answer: { seq, mask }, transfer: [shown.mask.buffer as ArrayBuffer] };
+    const transfer = v ? MASK_VARIANT_NAMES.map((name) => v[name].mask.buffer as ArrayBuffer) : [shown.mask.buffer as ArrayBuffer];
+    return { answer: { seq, mask }, transfer };
   } catch (err) {
     const e = err as Error;
     return { answer: { seq, error: { name: 'inference-failed', message: `postprocessing the class map failed: ${e.message}` } }, transfer: [] };
