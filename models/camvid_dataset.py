@@ -9,7 +9,7 @@ import math
 import random
 from dataclasses import dataclass
 from pathlib import Path
-from typing import List, Tuple
+from typing import List, Optional, Tuple
 
 import numpy as np
 from PIL import Image
@@ -116,14 +116,73 @@ class AugmentConfig:
     colour_temperature: float = 0.0  # red and blue gains moved apart by up to this fraction
     blur_prob: float = 0.0         # Gaussian or horizontal motion blur (sigma / length up to 1.5 / 7 px)
     jpeg_prob: float = 0.0         # JPEG re-encode at quality 25-75 (compression artefacts)
+    overhead_prob: float = 0.0     # paste a structure patch (see OverheadStructures) at the top of the crop
+
+
+@dataclass
+class OverheadStructures:
+    """Where `paste_overhead_structure` takes its patches from, and what it may paste them over.
+
+    Dashcam footage has gantries, overhead signs and bridges cut by the top of the frame against the sky;
+    CamVid (city streets) has almost none, and a net trained on it can read such a dark panel as Car.
+    The patches are rectangles of static structure (Building, SignSymbol, Pole, Fence) from other
+    training frames, pasted with their own labels: the net sees the same texture labelled for what it is.
+    """
+    images: List[np.ndarray]
+    labels: List[np.ndarray]
+    structure_ids: Tuple[int, ...]   # a patch is at least `min_structure` of these
+    forbidden_ids: Tuple[int, ...]   # and has no pixel of these (Car, Pedestrian, Bicyclist)
+    sky_id: int                      # pasted only where the top of the crop is mostly this
+    min_structure: float = 0.85
+    min_sky: float = 0.5
+    tries: int = 30
 
 
 DASHCAM_AUGMENT = dict(rotate_degrees=5.0, gamma=0.3, colour_temperature=0.15, blur_prob=0.3, jpeg_prob=0.3)
 
 
+def paste_overhead_structure(image: np.ndarray, label: np.ndarray, source: OverheadStructures,
+                             rng: random.Random) -> bool:
+    """Pastes, in place, one patch of structure from `source` at the top edge of the crop, over sky.
+
+    The patch (6-25 % of the crop's height, 20-60 % of its width) touches the top edge or floats up to
+    10 % below it, as an overhead sign cut by the frame does. Returns False, changing nothing, when the
+    crop's top has no room of sky or no frame in `source` yields a clean patch within `source.tries`.
+    """
+    h, w = label.shape
+    ph = max(4, round(h * rng.uniform(0.06, 0.25)))
+    pw = max(8, round(w * rng.uniform(0.2, 0.6)))
+    if ph > h or pw > w:
+        return False
+    y0 = rng.randint(0, max(0, round(0.1 * h)))
+    y0 = min(y0, h - ph)
+    x0 = rng.randint(0, w - pw)
+    if np.mean(label[y0:y0 + ph, x0:x0 + pw] == source.sky_id) < source.min_sky:
+        return False
+    structure = np.zeros(256, bool)
+    structure[list(source.structure_ids)] = True
+    forbidden = np.zeros(256, bool)
+    forbidden[list(source.forbidden_ids)] = True
+    for _ in range(source.tries):
+        j = rng.randrange(len(source.labels))
+        src_label, src_image = source.labels[j], source.images[j]
+        sh, sw = src_label.shape
+        if ph > sh or pw > sw:
+            continue
+        sy, sx = rng.randint(0, sh - ph), rng.randint(0, sw - pw)
+        patch_label = src_label[sy:sy + ph, sx:sx + pw]
+        if forbidden[patch_label].any() or structure[patch_label].mean() < source.min_structure:
+            continue
+        image[y0:y0 + ph, x0:x0 + pw] = src_image[sy:sy + ph, sx:sx + pw]
+        label[y0:y0 + ph, x0:x0 + pw] = patch_label
+        return True
+    return False
+
+
 def augment(image: np.ndarray, label: np.ndarray, cfg: AugmentConfig, void_id: int,
-            rng: random.Random) -> Tuple[np.ndarray, np.ndarray]:
-    """Driving-footage augmentation: random scale, crop, horizontal flip, photometric jitter."""
+            rng: random.Random, overhead: Optional[OverheadStructures] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """Driving-footage augmentation: random scale, crop, horizontal flip, photometric jitter
+    (and, with `overhead` and cfg.overhead_prob, a structure pasted over the sky at the top)."""
     import cv2  # only training needs OpenCV; loading and validation work without it
     s = math.exp(rng.uniform(math.log(cfg.scale_min), math.log(cfg.scale_max)))
     h, w = label.shape
@@ -147,6 +206,9 @@ def augment(image: np.ndarray, label: np.ndarray, cfg: AugmentConfig, void_id: i
                                borderMode=cv2.BORDER_CONSTANT, borderValue=(124, 116, 104))
         label = cv2.warpAffine(np.ascontiguousarray(label), m, (cfg.crop_w, cfg.crop_h), flags=cv2.INTER_NEAREST,
                                borderMode=cv2.BORDER_CONSTANT, borderValue=void_id)
+    if overhead is not None and cfg.overhead_prob > 0 and rng.random() < cfg.overhead_prob:
+        image, label = np.ascontiguousarray(image), np.ascontiguousarray(label)  # crops and flips are views
+        paste_overhead_structure(image, label, overhead, rng)
     image = image.astype(np.float32)
     if cfg.gamma > 0:
         image = 255.0 * (image / 255.0) ** rng.uniform(1 - cfg.gamma, 1 + cfg.gamma)

@@ -33,7 +33,7 @@ import torch
 import torch.distributed as dist
 import torch.nn.functional as F
 
-from camvid_dataset import (DASHCAM_AUGMENT, AugmentConfig, DatasetError, LabelledFrames, augment,  # noqa: E402
+from camvid_dataset import (DASHCAM_AUGMENT, AugmentConfig, DatasetError, LabelledFrames, OverheadStructures, augment,  # noqa: E402
                             class_frequencies, load_labelled_folder, log_balanced_weights, normalise)
 from checkpoint_io import load_checkpoint  # noqa: E402
 from contract import load_contract_base  # noqa: E402
@@ -58,6 +58,10 @@ def parse_args() -> argparse.Namespace:
     p.add_argument("--augment", choices=("basic", "dashcam"), default="basic",
                    help="basic: scale, crop, flip, colour jitter; dashcam: also small rotation, exposure, colour "
                         "temperature, blur and JPEG artefacts")
+    p.add_argument("--overhead-paste", type=float, default=0.0,
+                   help="share of crops that get a patch of structure (Building, SignSymbol, Pole, Fence from another "
+                        "training frame, with its labels) pasted over the sky at the top: gantries and overhead "
+                        "signs, which CamVid lacks and dashcam footage has (0 = off)")
     p.add_argument("--loss", choices=("ce", "ohem"), default="ce",
                    help="ce: class-weighted cross-entropy; ohem: the same, averaged over the hardest pixels only")
     p.add_argument("--ohem-keep", type=float, default=0.25, help="share of labelled pixels that OHEM keeps (at least)")
@@ -181,7 +185,15 @@ def main() -> None:
     crop_h, crop_w = (int(v) for v in args.crop.split("x"))
     s_min, s_max = (float(v) for v in args.scale.split(","))
     aug = AugmentConfig(crop_h=crop_h, crop_w=crop_w, scale_min=s_min, scale_max=s_max,
+                        overhead_prob=args.overhead_paste,
                         **(DASHCAM_AUGMENT if args.augment == "dashcam" else {}))
+    overhead = None
+    if args.overhead_paste > 0:
+        ids = {name: i for i, name in enumerate(contract.class_names)}
+        overhead = OverheadStructures(train.images, train.labels,
+                                      structure_ids=tuple(ids[n] for n in ("Building", "SignSymbol", "Pole", "Fence")),
+                                      forbidden_ids=tuple(ids[n] for n in ("Car", "Pedestrian", "Bicyclist")),
+                                      sky_id=ids["Sky"])
 
     weights = torch.tensor(log_balanced_weights(class_frequencies(train.labels, contract.num_classes)),
                            dtype=torch.float32, device=device)
@@ -269,7 +281,7 @@ def main() -> None:
             for g in optimizer.param_groups:
                 g["lr"] = args.lr * g["lr_scale"] * factor
             idx = order[i * args.batch + rank * per_rank: i * args.batch + (rank + 1) * per_rank]
-            pairs = [augment(train.images[j], train.labels[j], aug, contract.void_id, aug_rng) for j in idx]
+            pairs = [augment(train.images[j], train.labels[j], aug, contract.void_id, aug_rng, overhead) for j in idx]
             x = torch.from_numpy(normalise(np.stack([p[0] for p in pairs]), contract.mean, contract.std, contract.scale)).to(device)
             y = torch.from_numpy(np.stack([p[1] for p in pairs]).astype(np.int64)).to(device)
             logits = model(x)

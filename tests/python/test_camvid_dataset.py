@@ -8,7 +8,10 @@ import numpy as np
 from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "models"))
-from camvid_dataset import DatasetError, class_frequencies, load_labelled_folder, log_balanced_weights  # noqa: E402
+import random  # noqa: E402
+
+from camvid_dataset import (DatasetError, OverheadStructures, class_frequencies, load_labelled_folder,  # noqa: E402
+                            log_balanced_weights, paste_overhead_structure)
 from metrics import accumulate_confusion, iou_per_class, mean_iou, pixel_accuracy  # noqa: E402
 
 
@@ -124,6 +127,62 @@ class Metrics(unittest.TestCase):
         freq = class_frequencies([np.array([[0, 0, 0, 1]], np.uint8)], 2)
         w = log_balanced_weights(freq)
         self.assertGreater(w[1], w[0])
+
+
+SKY, BUILDING, POLE, ROAD, CAR = 0, 1, 2, 3, 8
+
+
+class OverheadPaste(unittest.TestCase):
+    """The training augmentation that pastes structure over the sky at the top of a crop."""
+
+    @staticmethod
+    def source(label):
+        image = np.stack([label * 10 + 1] * 3, axis=-1).astype(np.uint8)  # pixel value says where it came from
+        return OverheadStructures([image], [label], structure_ids=(BUILDING, POLE), forbidden_ids=(CAR,), sky_id=SKY)
+
+    @staticmethod
+    def sky_crop(h=40, w=60):
+        label = np.full((h, w), ROAD, np.uint8)
+        label[:h // 2] = SKY
+        return np.zeros((h, w, 3), np.uint8), label
+
+    def test_pastes_structure_with_its_labels_over_the_sky_at_the_top(self):
+        src_label = np.full((40, 60), BUILDING, np.uint8)
+        src_label[::7, ::5] = POLE
+        source = self.source(src_label)
+        pasted = 0
+        for seed in range(20):
+            image, label = self.sky_crop()
+            if not paste_overhead_structure(image, label, source, random.Random(seed)):
+                continue
+            pasted += 1
+            changed = label != np.where(np.arange(40)[:, None] < 20, SKY, ROAD)
+            rows = np.nonzero(changed.any(axis=1))[0]
+            self.assertLessEqual(rows.min(), 4, "the patch touches or nearly touches the top edge")
+            self.assertTrue(set(np.unique(label[changed]).tolist()) <= {BUILDING, POLE})
+            # image and label come from the same place of the source: pixel = 10 * label + 1
+            self.assertTrue(np.array_equal(image[..., 0][changed], label[changed] * 10 + 1))
+            self.assertFalse((image[~changed] != 0).any(), "nothing outside the patch changes")
+        self.assertGreater(pasted, 10)
+
+    def test_never_pastes_a_patch_holding_a_car(self):
+        src_label = np.full((40, 60), BUILDING, np.uint8)
+        src_label[:, ::3] = CAR  # every possible patch holds car pixels
+        image, label = self.sky_crop()
+        before = label.copy()
+        for seed in range(10):
+            self.assertFalse(paste_overhead_structure(image, label, self.source(src_label), random.Random(seed)))
+        self.assertTrue(np.array_equal(label, before))
+        self.assertFalse(image.any())
+
+    def test_leaves_a_crop_without_sky_at_the_top_alone(self):
+        image = np.zeros((40, 60, 3), np.uint8)
+        label = np.full((40, 60), ROAD, np.uint8)
+        source = self.source(np.full((40, 60), BUILDING, np.uint8))
+        for seed in range(10):
+            self.assertFalse(paste_overhead_structure(image, label, source, random.Random(seed)))
+        self.assertTrue((label == ROAD).all())
+        self.assertFalse(image.any())
 
 
 if __name__ == "__main__":
