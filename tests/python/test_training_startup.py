@@ -87,7 +87,7 @@ class CheckpointLoading(unittest.TestCase):
         self.assertEqual(torch.calls, [{"f": "runs/x/last.pt", "map_location": "cpu"}])
 
     def test_every_script_loads_checkpoints_through_it(self):
-        for script in ("train.py", "export.py"):
+        for script in ("train.py", "export.py", "sky_check.py"):
             text = (MODELS / script).read_text()
             self.assertNotIn("torch.load(", text, f"models/{script} calls torch.load directly")
             self.assertIn("load_checkpoint(", text, script)
