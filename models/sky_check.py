@@ -39,6 +39,8 @@ def main() -> None:
     p.add_argument("--out", default="", help="write a PNG of the (up to 3) worst frames and their masks")
     p.add_argument("--threads", type=int, default=2)
     args = p.parse_args()
+    if args.every < 1 or not 0 < args.top <= 1:
+        p.error("--every must be at least 1 and --top in (0, 1]")
     import cv2  # only this tool and training need OpenCV
 
     torch.set_num_threads(args.threads)
