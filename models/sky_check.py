@@ -45,6 +45,8 @@ def main() -> None:
 
     torch.set_num_threads(args.threads)
     base = load_contract_base()
+    if not Path(args.checkpoint).is_file():
+        sys.exit(f"--checkpoint {args.checkpoint}: no such file")
     state = load_checkpoint(args.checkpoint)
     arch = args.arch or (state.get("args", {}).get("arch", "os16") if isinstance(state, dict) else "os16")
     net = DashSegNet(base.num_classes, pretrained=False, arch=arch)
