@@ -81,7 +81,7 @@ def main() -> None:
             index += 1
     if not rows:
         sys.exit(f"{args.video}: no frames decoded")
-    print(f"{args.checkpoint} ({arch}) on {args.video}: {len(rows)} frames (every {args.every}th of {index}), "
+    print(f"{args.checkpoint} ({arch}) on {args.video}: {len(rows)} frames (1 in {args.every} of {index}), "
           f"top {args.top:.0%} of each frame")
     for i, things_pct, road_pct, _, _ in rows:
         if things_pct > 0 or road_pct > 0:
