@@ -137,6 +137,13 @@ class OverheadStructures:
     min_sky: float = 0.5
     tries: int = 30
 
+    def __post_init__(self) -> None:
+        # Lookup tables by label value, built once: a patch is checked with one indexing each.
+        self.is_structure = np.zeros(256, bool)
+        self.is_structure[list(self.structure_ids)] = True
+        self.is_forbidden = np.zeros(256, bool)
+        self.is_forbidden[list(self.forbidden_ids)] = True
+
 
 DASHCAM_AUGMENT = dict(rotate_degrees=5.0, gamma=0.3, colour_temperature=0.15, blur_prob=0.3, jpeg_prob=0.3)
 
@@ -159,10 +166,6 @@ def paste_overhead_structure(image: np.ndarray, label: np.ndarray, source: Overh
     x0 = rng.randint(0, w - pw)
     if np.mean(label[y0:y0 + ph, x0:x0 + pw] == source.sky_id) < source.min_sky:
         return False
-    structure = np.zeros(256, bool)
-    structure[list(source.structure_ids)] = True
-    forbidden = np.zeros(256, bool)
-    forbidden[list(source.forbidden_ids)] = True
     for _ in range(source.tries):
         j = rng.randrange(len(source.labels))
         src_label, src_image = source.labels[j], source.images[j]
@@ -171,7 +174,7 @@ def paste_overhead_structure(image: np.ndarray, label: np.ndarray, source: Overh
             continue
         sy, sx = rng.randint(0, sh - ph), rng.randint(0, sw - pw)
         patch_label = src_label[sy:sy + ph, sx:sx + pw]
-        if forbidden[patch_label].any() or structure[patch_label].mean() < source.min_structure:
+        if source.is_forbidden[patch_label].any() or source.is_structure[patch_label].mean() < source.min_structure:
             continue
         image[y0:y0 + ph, x0:x0 + pw] = src_image[sy:sy + ph, sx:sx + pw]
         label[y0:y0 + ph, x0:x0 + pw] = patch_label
