@@ -52,6 +52,7 @@ async function runInBrowser(
   worstFrames: number,
   stabilise: StabiliseChoice,
   upsample: UpsampleMode,
+  dropFloating: boolean,
   control: BrowserRunControl,
   verbose: boolean,
 ): Promise<PageRun> {
@@ -136,6 +137,7 @@ async function runInBrowser(
     worstFrames,
     stabilise,
     upsample,
+    dropFloating,
   };
   let outcome: EvalPageOutcome;
   try {
@@ -182,7 +184,7 @@ async function main(): Promise<number> {
   const guard = new InterruptGuard('eval', progress);
   guard.listen();
   const control: BrowserRunControl = { progress, cleanups: guard.cleanups, checkInterrupted: guard.checkInterrupted };
-  const run = await guard.run(() => runInBrowser(pairing.frames, model, flags.backend, flags.report ? REPORT_WORST_FRAMES : 0, flags.stabilise, flags.upsample, control, flags.verbose));
+  const run = await guard.run(() => runInBrowser(pairing.frames, model, flags.backend, flags.report ? REPORT_WORST_FRAMES : 0, flags.stabilise, flags.upsample, flags.floating === 'drop', control, flags.verbose));
   if (run === null) return INTERRUPTED_EXIT_CODE;
 
   const { outcome } = run;

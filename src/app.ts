@@ -55,6 +55,7 @@ export class DashsegApp {
       onSynced: (synced) => this.overlay?.presenter.setSynced(synced),
       onStabilise: (stabilise) => this.model.setPostprocess({ ...this.model.postprocess, stabilise }),
       onGuidedEdges: (guided) => this.model.setPostprocess({ ...this.model.postprocess, upsample: guided ? 'guided' : 'nearest' }),
+      onDropFloating: (dropFloating) => this.model.setPostprocess({ ...this.model.postprocess, dropFloating }),
       onRecord: () => this.recording.toggle(),
       onDownloadCsv: () => this.recording.downloadCsv(),
       onDownloadJson: () => this.recording.downloadJson(),
@@ -74,8 +75,9 @@ export class DashsegApp {
     const showPostprocess = (p: MaskPostprocessSettings): void => {
       shell.stabiliseToggle.checked = p.stabilise;
       shell.guidedEdgesToggle.checked = p.upsample === 'guided';
+      shell.dropFloatingToggle.checked = p.dropFloating;
     };
-    const postprocess: MaskPostprocessSettings = { stabilise: options.stabilise, upsample: options.upsample };
+    const postprocess: MaskPostprocessSettings = { stabilise: options.stabilise, upsample: options.upsample, dropFloating: options.dropFloating };
     shell.syncedToggle.checked = options.synced;
     showPostprocess(postprocess);
 

@@ -22,6 +22,7 @@ function postprocess(request: Extract<PostprocessRequest, { type: 'map' }>): { a
       height: shown.height,
       postprocess: postprocessor.settings,
       sceneCuts: postprocessor.sceneCuts,
+      floatingDropped: postprocessor.floatingDropped,
       ...(v ? { variants: Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, v[name]])) as Record<MaskVariantName, ShownMask> } : {}),
       stabiliseMs: shown.stabiliseMs,
       upsampleMs: shown.upsampleMs,
@@ -38,7 +39,7 @@ function postprocess(request: Extract<PostprocessRequest, { type: 'map' }>): { a
 function onRequest(port: MessagePort, request: PostprocessRequest): void {
   switch (request.type) {
     case 'start':
-      postprocessor = new MaskPostprocessor(request.settings);
+      postprocessor = new MaskPostprocessor(request.settings, undefined, undefined, request.placement);
       maskVariants = request.maskVariants;
       return;
     case 'configure':

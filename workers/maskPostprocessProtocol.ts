@@ -5,12 +5,13 @@
 // worker its buffers back over the port. So stabilisation and upsampling of frame N run on another
 // core while frame N + 1 is inferred, and add nothing to the inference thread's time per frame.
 
-import type { MaskPostprocessSettings, MaskVariantName, ShownMask } from '../src/processing/maskPostprocess.ts';
+import type { FloatingDropped, MaskPostprocessSettings, MaskVariantName, ShownMask } from '../src/processing/maskPostprocess.ts';
+import type { ClassPlacement } from '../src/processing/floatingObjects.ts';
 import type { GuideImage } from '../src/processing/guidedUpsample.ts';
 
 /** The segmentation worker → the postprocessing worker (over the port). Ordered: a configure or reset applies from the next map on. */
 export type PostprocessRequest =
-  | { readonly type: 'start'; readonly settings: MaskPostprocessSettings; readonly maskVariants: boolean }
+  | { readonly type: 'start'; readonly settings: MaskPostprocessSettings; readonly maskVariants: boolean; readonly placement: ClassPlacement }
   | { readonly type: 'configure'; readonly settings: MaskPostprocessSettings }
   | { readonly type: 'reset' }
   | {
@@ -39,6 +40,8 @@ export interface PostprocessedMask extends ShownMask {
   readonly postprocess: MaskPostprocessSettings;
   /** Class maps taken as scene cuts since the postprocessing started. */
   readonly sceneCuts: number;
+  /** What the floating-object check relabelled since the postprocessing started. */
+  readonly floatingDropped: FloatingDropped;
   readonly variants?: Readonly<Record<MaskVariantName, ShownMask>>;
   readonly stabiliseMs: number;
   readonly upsampleMs: number;

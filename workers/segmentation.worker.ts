@@ -26,6 +26,7 @@ import { argmaxChannels, letterboxRect, rgbaToNchwFloat, APP_RESIZE_MODE } from 
 import { FramePlanesScratch, framePlanesOf, framePlanesToNchwFloat, isFusedFormat } from '../src/processing/framePlanesToTensor.ts';
 import type { InputPath } from './segmentationProtocol.ts';
 import { DEFAULT_MASK_POSTPROCESS, type MaskPostprocessSettings } from '../src/processing/maskPostprocess.ts';
+import { classPlacement } from '../src/processing/floatingObjects.ts';
 import { DEFAULT_STABILISER_OPTIONS } from '../src/processing/temporalStabiliser.ts';
 import { DEFAULT_GUIDED_UPSAMPLE, type GuideImage } from '../src/processing/guidedUpsample.ts';
 import { BufferPool } from '../src/inference/bufferPool.ts';
@@ -228,7 +229,7 @@ async function init(
     outputName: output.name, outputKind: output.kind, device: webgpu?.device ?? null,
     guideScale: [norm.std[0] * norm.scale, norm.std[1] * norm.scale, norm.std[2] * norm.scale],
   };
-  sendToPostprocess({ type: 'start', settings: options.postprocess ?? DEFAULT_MASK_POSTPROCESS, maskVariants: options.maskVariants ?? false });
+  sendToPostprocess({ type: 'start', settings: options.postprocess ?? DEFAULT_MASK_POSTPROCESS, maskVariants: options.maskVariants ?? false, placement: classPlacement(contract) });
   const loadMs = performance.now() - started;
 
   progress({ stage: 'warm-up' });

@@ -2,7 +2,7 @@
 
 import type { Backend, BackendRequest } from '../src/inference/backendChoice.ts';
 import type { ModelContract } from '../src/processing/modelContract.ts';
-import type { MaskPostprocessSettings, MaskVariantName, ShownMask } from '../src/processing/maskPostprocess.ts';
+import type { FloatingDropped, MaskPostprocessSettings, MaskVariantName, ShownMask } from '../src/processing/maskPostprocess.ts';
 import type { TemporalStabiliserOptions } from '../src/processing/temporalStabiliser.ts';
 import type { GuidedUpsampleOptions } from '../src/processing/guidedUpsample.ts';
 
@@ -88,6 +88,8 @@ export interface SegmentationResult {
   readonly variants?: Readonly<Record<MaskVariantName, ShownMask>>;
   /** Class maps the stabiliser took as scene cuts since the worker started. */
   readonly sceneCuts: number;
+  /** What the floating-object check relabelled since the worker started. */
+  readonly floatingDropped: FloatingDropped;
   /** Echo of the caller's timestamp, to match the result with its frame. */
   readonly timestamp: number;
   /** How the frame became the input tensor (see InputPath). */

@@ -46,11 +46,11 @@ export interface BenchModel {
 
 /** The spec suffix that turns ORT's thread-pool spin-waiting on for that model (e.g. `default:spin`). */
 export const SPIN_SUFFIX = ':spin';
-/** The spec suffix that turns the worker's stabilisation and guided upsampling off (e.g. `default:plain`). */
+/** The spec suffix that turns the worker's stabilisation, guided upsampling and floating-object check off (e.g. `default:plain`). */
 export const PLAIN_SUFFIX = ':plain';
 /** The spec suffix that exports the segmented video (window.dashseg.exportVideo) while the window is measured. */
 export const EXPORT_SUFFIX = ':export';
-const PLAIN_POSTPROCESS: MaskPostprocessSettings = { stabilise: false, upsample: 'nearest' };
+const PLAIN_POSTPROCESS: MaskPostprocessSettings = { stabilise: false, upsample: 'nearest', dropFloating: false };
 
 /** `dir/name.onnx` → `dir/name-<H>x<W>.onnx` (the naming of exports at another input size). */
 export function sizedModelPath(onnx: string, size: InputSize): string {

@@ -4,7 +4,7 @@ import { formatUsage, parseArgs, type FlagSpecs, type ParsedFlags } from './args
 import path from 'node:path';
 import { DEFAULT_MODEL_NAME, MODEL_ROLES, shippedModelByRole, shippedModelFile } from '../../src/processing/shippedModels.ts';
 import { STABILISE_BY_DEFAULT } from '../../src/processing/temporalStabiliser.ts';
-import { UPSAMPLE_BY_DEFAULT } from '../../src/processing/maskPostprocess.ts';
+import { DROP_FLOATING_BY_DEFAULT, UPSAMPLE_BY_DEFAULT } from '../../src/processing/maskPostprocess.ts';
 
 export const DEFAULT_MODEL = shippedModelFile(DEFAULT_MODEL_NAME);
 
@@ -34,6 +34,12 @@ export const EVAL_FLAGS = {
     values: ['guided', 'nearest'] as const,
     default: UPSAMPLE_BY_DEFAULT,
     description: "which masks the headline figures are about: brought to the picture's size by the app's guided (edge-aware) upsampling or NEAREST; both are always reported, with boundary IoU",
+  },
+  floating: {
+    kind: 'enum',
+    values: ['drop', 'keep'] as const,
+    default: DROP_FLOATING_BY_DEFAULT ? 'drop' : 'keep',
+    description: "the app's check for objects in the sky, applied to the class maps before every variant: relabel a car, person or road patch lying wholly far above where the road ends (drop) or leave the maps as the model gives them (keep)",
   },
   json: { kind: 'string', metavar: 'OUT.json', description: 'write mIoU, per-class IoU, confusion matrix and run details' },
   csv: { kind: 'string', metavar: 'OUT.csv', description: 'write one row per frame (file, miou, pixel_accuracy, ms, ...)' },

@@ -72,6 +72,8 @@ export interface EvalSummaryJson {
   };
   /** All four combinations, `${upsample}/${stabilise}`. */
   readonly variants: Record<MaskVariantName, EvalSequenceJson>;
+  /** The floating-object check (--floating): on or off for every variant alike, and what it relabelled over the run. */
+  readonly floating: { readonly dropped: boolean; readonly maps: number; readonly regions: number; readonly pixels: number };
   /** Mean of the per-frame mIoU (percent); for comparison with per-frame views. */
   readonly mean_frame_miou: number | null;
   /** Class name → IoU in percent, null when the class is neither in the labels nor predicted. */
@@ -190,6 +192,7 @@ export function buildEvalJson(result: EvalPageResult, context: EvalRunContext): 
       guided: sequenceJson(result.upsampling.guided, result.classNames.length),
     },
     variants: Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, sequenceJson(result.variants[name], result.classNames.length)])) as Record<MaskVariantName, EvalSequenceJson>,
+    floating: { dropped: result.floating.dropped, maps: result.floating.maps, regions: result.floating.regions, pixels: result.floating.pixels },
     per_class: summary.perClassIou ?? {},
     classes: [...result.classNames],
     void_id: result.voidId,
@@ -306,6 +309,7 @@ export function formatEvalText(summary: EvalSummaryJson, result: EvalPageResult)
     `     ${stabilise.scene_cuts} scene cut${stabilise.scene_cuts === 1 ? '' : 's'}; ${fixedOrDash(summary.timings_ms.stabilise.mean, 2)} ms mean, ${fixedOrDash(summary.timings_ms.stabilise.p95, 2)} ms p95 per class map (worker)`,
     `guided = ${upsample.rule}`,
     `     ${fixedOrDash(summary.timings_ms.upsample.mean, 2)} ms mean, ${fixedOrDash(summary.timings_ms.upsample.p50, 2)} ms p50, ${fixedOrDash(summary.timings_ms.upsample.p95, 2)} ms p95 per class map (worker)`,
+    floatingLine(summary.floating),
     '',
     `frames          ${summary.frames}  (${groupThousands(scored)} scored pixels; void ${summary.void_id} skipped)`,
     `model           ${summary.model}${summary.contract ? '' : ' (no contract JSON: derived from the graph)'}`,
@@ -315,6 +319,12 @@ export function formatEvalText(summary: EvalSummaryJson, result: EvalPageResult)
     `elapsed         ${formatDuration(summary.elapsed_s)}  (frames ${formatDuration(summary.eval_s)}, model load ${fixedOrDash(summary.timings_ms.model_load / 1000, 1)} s)`,
   ];
   return lines.join('\n');
+}
+
+function floatingLine(f: EvalSummaryJson['floating']): string {
+  if (!f.dropped) return 'floating objects kept (--floating keep): every variant is the class maps as the model gave them';
+  const plural = (n: number, word: string): string => `${groupThousands(n)} ${word}${n === 1 ? '' : 's'}`;
+  return `floating objects dropped in every variant (--floating drop): ${plural(f.regions, 'region')} (${plural(f.pixels, 'class-map pixel')}) relabelled in ${plural(f.maps, 'class map')}`;
 }
 
 /**

@@ -21,7 +21,7 @@ import { accumulateFlicker, createFlickerCounts, type FlickerCounts } from '../p
 import { modelClassCount, type ModelContract } from '../processing/modelContract.ts';
 import { resizeNearestU8 } from '../processing/preprocess.ts';
 import { describeStabiliser } from '../processing/temporalStabiliser.ts';
-import { MASK_VARIANT_NAMES, type MaskVariantName } from '../processing/maskPostprocess.ts';
+import { MASK_VARIANT_NAMES, type FloatingDropped, type MaskVariantName } from '../processing/maskPostprocess.ts';
 import { BOUNDARY_RADIUS_PX, labelEdgeBand } from '../processing/boundaryBand.ts';
 import type { GuidedUpsampleOptions } from '../processing/guidedUpsample.ts';
 import {
@@ -219,7 +219,7 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
         ortBaseUrl: config.ortBaseUrl,
         // No video or render here: the model gets every core (the app leaves one to the page).
         wasmThreads: config.wasmThreads ?? modelOnlyThreadCount(navigator.hardwareConcurrency),
-        postprocess: { stabilise: config.stabilise === 'on', upsample: config.upsample },
+        postprocess: { stabilise: config.stabilise === 'on', upsample: config.upsample, dropFloating: config.dropFloating },
         maskVariants: true,
       },
       {
@@ -247,6 +247,7 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
     const headline: MaskVariantName = `${config.upsample}/${config.stabilise}`;
     let band: Uint8Array = new Uint8Array(0);
     let sceneCuts = 0;
+    let floatingDropped: FloatingDropped = { maps: 0, regions: 0, pixels: 0 };
     let previousLabel: DecodedLabel | null = null;
     const frames: EvalFrameResult[] = [];
     const worst: WorstFrame[] = [];
@@ -280,6 +281,7 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
         if (result.kind === 'skipped') throw new Error(`frame ${i} was skipped by the worker`);
         if (!result.variants) throw new Error('the worker returned no mask variants');
         sceneCuts = result.sceneCuts;
+        floatingDropped = result.floatingDropped;
         // Each mask as the app shows it (stabilised or not, upsampled NEAREST or guided), resized
         // NEAREST to the label where its size differs, as the app scores it.
         const toLabelSize = (m: { mask: Uint8Array; width: number; height: number }): Uint8Array =>
@@ -363,6 +365,7 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
         },
         variants: Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, sequenceScore(sequences[name])])) as Record<MaskVariantName, EvalSequenceScore>,
         headlineVariant: headline,
+        floating: { dropped: config.dropFloating, ...floatingDropped },
         boundaryRadius: BOUNDARY_RADIUS_PX,
         frames,
         overlays,

@@ -4,7 +4,7 @@
 import type { BackendRequest } from '../inference/backendChoice.ts';
 import type { InitStage } from '../../workers/segmentationProtocol.ts';
 import type { FlickerCounts } from '../processing/flicker.ts';
-import type { MaskVariantName, UpsampleMode } from '../processing/maskPostprocess.ts';
+import type { FloatingDropped, MaskVariantName, UpsampleMode } from '../processing/maskPostprocess.ts';
 
 /** Name of the global the eval page installs (window[EVAL_PAGE_GLOBAL].run(config)). */
 export const EVAL_PAGE_GLOBAL = 'dashsegEval';
@@ -40,6 +40,8 @@ export interface EvalPageConfig {
    * upsampling ('guided') or NEAREST. Both are scored.
    */
   readonly upsample: UpsampleMode;
+  /** Whether the floating-object check (floatingObjects.ts) runs on every class map before the rest: it applies to all four variants. */
+  readonly dropFloating: boolean;
 }
 
 export type StabiliseChoice = 'on' | 'off';
@@ -130,6 +132,8 @@ export interface EvalPageResult {
   readonly variants: Readonly<Record<MaskVariantName, EvalSequenceScore>>;
   /** The headline combination: `${upsample}/${stabilise}`. */
   readonly headlineVariant: MaskVariantName;
+  /** Whether floating regions were relabelled (in every variant), and how many over the run. */
+  readonly floating: { readonly dropped: boolean } & FloatingDropped;
   /** Pixels within this distance (px, at the label's size) of a label edge count for boundary IoU. */
   readonly boundaryRadius: number;
   /** Per frame, of the headline sequence. */

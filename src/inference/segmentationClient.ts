@@ -169,6 +169,7 @@ export class SegmentationClient {
       postprocess: shown.postprocess,
       ...(shown.variants ? { variants: shown.variants } : {}),
       sceneCuts: shown.sceneCuts,
+      floatingDropped: shown.floatingDropped,
       timestamp: ran.timestamp,
       inputPath: ran.inputPath,
       timings: { ...ran.timings, stabiliseMs: shown.stabiliseMs, upsampleMs: shown.upsampleMs, postprocessWorkerMs: shown.postprocessWorkerMs },

@@ -6,6 +6,7 @@
 // thread goes on to the next frame meanwhile (workers/maskPostprocessProtocol.ts). `npm run eval` asks for every combination of the two at once
 // (variants()), so one run scores them all on the very same class maps.
 
+import { DEFAULT_FLOATING_CHECK, FloatingObjectFilter, NO_PLACEMENT, type ClassPlacement, type FloatingCheckResult } from './floatingObjects.ts';
 import { GuidedUpsampler, DEFAULT_GUIDED_UPSAMPLE, type GuideImage, type GuidedUpsampleOptions } from './guidedUpsample.ts';
 import { PictureMotion, type MotionQuery } from './pictureMotion.ts';
 import { DEFAULT_STABILISER_OPTIONS, STABILISE_BY_DEFAULT, TemporalStabiliser, type TemporalStabiliserOptions } from './temporalStabiliser.ts';
@@ -19,18 +20,35 @@ export const UPSAMPLE_MODES: readonly UpsampleMode[] = ['nearest', 'guided'];
  */
 export const UPSAMPLE_BY_DEFAULT: UpsampleMode = 'guided';
 
+/**
+ * Whether floating cars, people and road patches (floatingObjects.ts) are relabelled by default: yes,
+ * because it removes the sample clip's car in the sky and leaves the labelled val clip's mIoU as it is
+ * (models/README.md, "Objects in the sky").
+ */
+export const DROP_FLOATING_BY_DEFAULT = true;
+
 export interface MaskPostprocessSettings {
   readonly stabilise: boolean;
   readonly upsample: UpsampleMode;
+  /** Relabel class-map regions that cannot be where they are (a car wholly above the road's horizon), before anything else. */
+  readonly dropFloating: boolean;
 }
 
-export const DEFAULT_MASK_POSTPROCESS: MaskPostprocessSettings = { stabilise: STABILISE_BY_DEFAULT, upsample: UPSAMPLE_BY_DEFAULT };
+export const DEFAULT_MASK_POSTPROCESS: MaskPostprocessSettings = { stabilise: STABILISE_BY_DEFAULT, upsample: UPSAMPLE_BY_DEFAULT, dropFloating: DROP_FLOATING_BY_DEFAULT };
 
 export interface ShownMask {
   /** Class ids, row-major, width x height. */
   readonly mask: Uint8Array;
   readonly width: number;
   readonly height: number;
+}
+
+/** What the floating-object check relabelled since the postprocessing started (or its last reset of the counts: none). */
+export interface FloatingDropped {
+  /** Class maps that had at least one floating region. */
+  readonly maps: number;
+  readonly regions: number;
+  readonly pixels: number;
 }
 
 export interface PostprocessTimings {
@@ -47,17 +65,19 @@ export function variantName(settings: MaskPostprocessSettings): MaskVariantName 
 }
 
 export function describePostprocess(settings: MaskPostprocessSettings): string {
-  return `${settings.upsample === 'guided' ? 'guided' : 'NEAREST'} upsampling, stabilisation ${settings.stabilise ? 'on' : 'off'}`;
+  return `${settings.upsample === 'guided' ? 'guided' : 'NEAREST'} upsampling, stabilisation ${settings.stabilise ? 'on' : 'off'}, floating objects ${settings.dropFloating ? 'dropped' : 'kept'}`;
 }
 
 export class MaskPostprocessor {
   private current: MaskPostprocessSettings;
   private readonly stabiliser: TemporalStabiliser;
   private readonly upsampler: GuidedUpsampler;
+  private readonly floating: FloatingObjectFilter;
   private stabilised = new Uint8Array(0);
   /** The guided mask shown for the previous map with stabilisation on (the edge's hysteresis), or none. */
   private heldEdges: Uint8Array | null = null;
   private heldAfterCuts = 0;
+  private dropped: FloatingDropped = { maps: 0, regions: 0, pixels: 0 };
   private readonly motion: PictureMotion | null;
   /** Where the picture moved for the map being processed (null: not tracked, or no guide). */
   private moved: MotionQuery | null = null;
@@ -66,8 +86,11 @@ export class MaskPostprocessor {
     settings: MaskPostprocessSettings = DEFAULT_MASK_POSTPROCESS,
     stabiliserOptions: TemporalStabiliserOptions = DEFAULT_STABILISER_OPTIONS,
     upsampleOptions: GuidedUpsampleOptions = DEFAULT_GUIDED_UPSAMPLE,
+    /** The contract's class placement (classPlacement()): without one, dropFloating does nothing. */
+    placement: ClassPlacement = NO_PLACEMENT,
   ) {
     this.current = settings;
+    this.floating = new FloatingObjectFilter(placement, DEFAULT_FLOATING_CHECK);
     this.stabiliser = new TemporalStabiliser(stabiliserOptions);
     this.upsampler = new GuidedUpsampler(upsampleOptions);
     this.motion = stabiliserOptions.motionLevels === undefined ? null : new PictureMotion(stabiliserOptions.motionLevels);
@@ -90,6 +113,11 @@ export class MaskPostprocessor {
     return this.stabiliser.sceneCuts;
   }
 
+  /** Floating regions relabelled so far (dropFloating). */
+  get floatingDropped(): FloatingDropped {
+    return this.dropped;
+  }
+
   /** New settings; turning stabilisation on starts without history. */
   configure(settings: MaskPostprocessSettings): void {
     if (settings.stabilise && !this.current.stabilise) this.reset();
@@ -106,9 +134,11 @@ export class MaskPostprocessor {
   /**
    * The mask to show for one class map (mapW x mapH) of the frame `guide` holds: `out` is used when it
    * has the right length. Guided upsampling needs the guide; without one the map stays at its size.
+   * With dropFloating the map itself is changed in place first.
    */
   process(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage | null, out?: Uint8Array): ShownMask & PostprocessTimings {
     const t0 = performance.now();
+    if (this.current.dropFloating) this.dropFloating(map, mapW, mapH);
     if (!this.guides(this.current.upsample, mapW, mapH, guide)) {
       // Sent at the map's size: stabilised straight into the buffer that is sent (one pass, no extra copy).
       const n = mapW * mapH;
@@ -129,9 +159,13 @@ export class MaskPostprocessor {
     return mode === 'guided' && guide !== null && (guide.width > mapW || guide.height > mapH);
   }
 
-  /** Every combination of the settings for one class map, in new buffers; the stabiliser's history advances once. */
+  /**
+   * Every combination of stabilisation and upsampling for one class map, in new buffers; the stabiliser's
+   * history advances once. dropFloating (a setting, not a variant) changes the map in place first.
+   */
   variants(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage | null): Record<MaskVariantName, ShownMask> & PostprocessTimings {
     const t0 = performance.now();
+    if (this.current.dropFloating) this.dropFloating(map, mapW, mapH);
     this.track(guide, mapW, mapH);
     const stabilised = this.stabilise(map, mapW, mapH).slice();
     const t1 = performance.now();
@@ -145,6 +179,15 @@ export class MaskPostprocessor {
       stabiliseMs: t1 - t0,
       upsampleMs,
     };
+  }
+
+  private dropFloating(map: Uint8Array, mapW: number, mapH: number): FloatingCheckResult {
+    const found = this.floating.apply(map, mapW, mapH);
+    if (found.regions > 0) {
+      const d = this.dropped;
+      this.dropped = { maps: d.maps + 1, regions: d.regions + found.regions, pixels: d.pixels + found.pixels };
+    }
+    return found;
   }
 
   private stabilise(map: Uint8Array, mapW: number, mapH: number): Uint8Array {

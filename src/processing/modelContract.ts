@@ -22,7 +22,16 @@ export interface ContractClass {
   readonly group: GroupId;
   /** Not predicted by the model and skipped by the metrics (e.g. Void). */
   readonly ignore: boolean;
+  /**
+   * Where the class is found in a driving scene, for the floating-object check (floatingObjects.ts):
+   * 'ground' (what the vehicle drives on), 'onGround' (what stands on it); absent: anywhere. Read for
+   * model classes only (an ignored class is never predicted).
+   */
+  readonly placement?: ClassPlacementRole;
 }
+
+export type ClassPlacementRole = 'ground' | 'onGround';
+const PLACEMENT_ROLES: readonly ClassPlacementRole[] = ['ground', 'onGround'];
 
 export type ChannelOrder = 'RGB' | 'BGR';
 
@@ -99,7 +108,7 @@ const INPUT_KEYS = [
 ] as const;
 const OUTPUT_KEYS = ['name', 'kind', 'dtype', 'shape'] as const;
 const GROUP_KEYS = ['id', 'label', 'color'] as const;
-const CLASS_KEYS = ['id', 'name', 'color', 'group', 'ignore'] as const;
+const CLASS_KEYS = ['id', 'name', 'color', 'group', 'ignore', 'placement'] as const;
 const CLASSMAP_DTYPES: readonly ClassmapDtype[] = ['uint8', 'int32', 'int64'];
 const CHANNEL_ORDERS: readonly ChannelOrder[] = ['RGB', 'BGR'];
 
@@ -241,7 +250,8 @@ function parseClasses(v: Validator, json: unknown, groups: readonly ContractGrou
     const ignore = v.boolean(o['ignore'], `${path}.ignore`);
     if (ignore) sawIgnored = true;
     else if (sawIgnored) v.fail(`${path}.ignore`, 'model classes must come before ignored classes');
-    return { id, name, color: v.rgb(o['color'], `${path}.color`), group, ignore };
+    const placement = o['placement'] === undefined ? undefined : v.literal(o['placement'], `${path}.placement`, PLACEMENT_ROLES);
+    return { id, name, color: v.rgb(o['color'], `${path}.color`), group, ignore, ...(placement ? { placement } : {}) };
   });
 }
 

@@ -19,6 +19,7 @@ export interface ShellCallbacks {
   onExportVideo(): void;
   onStabilise(stabilise: boolean): void;
   onGuidedEdges(guided: boolean): void;
+  onDropFloating(drop: boolean): void;
   onModel(url: string): void;
 }
 
@@ -41,6 +42,7 @@ export class AppShell {
   readonly syncedToggle: HTMLInputElement;
   readonly stabiliseToggle: HTMLInputElement;
   readonly guidedEdgesToggle: HTMLInputElement;
+  readonly dropFloatingToggle: HTMLInputElement;
   /** The mask opacity slider (0..1). */
   readonly opacitySlider: HTMLInputElement;
 
@@ -117,12 +119,15 @@ export class AppShell {
     this.stabiliseToggle.addEventListener('change', () => cb.onStabilise(this.stabiliseToggle.checked));
     this.guidedEdgesToggle = el('input', { type: 'checkbox', id: 'guided-edges' });
     this.guidedEdgesToggle.addEventListener('change', () => cb.onGuidedEdges(this.guidedEdgesToggle.checked));
+    this.dropFloatingToggle = el('input', { type: 'checkbox', id: 'drop-floating' });
+    this.dropFloatingToggle.addEventListener('change', () => cb.onDropFloating(this.dropFloatingToggle.checked));
     const controls = el('div', { className: 'controls' }, [
       el('label', {}, ['Mask opacity ', opacity]),
       el('label', {}, [dim, ' dim other classes']),
       el('label', { title: 'Draw each mask on the exact frame it was computed from' }, [this.syncedToggle, ' synced mask']),
       el('label', { title: 'A pixel changes class only when the change holds for 2 frames or fills its neighbourhood (less flicker)' }, [this.stabiliseToggle, ' stabilise']),
       el('label', { title: 'Bring the mask to the picture\'s size along the edges of the frame (off: square blocks of the model\'s class map)' }, [this.guidedEdgesToggle, ' edges follow picture']),
+      el('label', { title: 'A car, person or road patch lying wholly far above where the road ends cannot be one: paint it as what surrounds it' }, [this.dropFloatingToggle, ' no objects in the sky']),
     ]);
     const side = el('aside', { className: 'side' }, [this.hud, this.legend, controls]);
     root.replaceChildren(toolbar, this.banner, el('main', { className: 'layout' }, [stage, side]));

@@ -13,7 +13,7 @@ export const MODEL_CHOICES: readonly { readonly label: string; readonly url: str
   url: shippedModelUrl(m.name),
 }));
 import { STABILISE_BY_DEFAULT } from '../processing/temporalStabiliser.ts';
-import { UPSAMPLE_BY_DEFAULT, UPSAMPLE_MODES, type UpsampleMode } from '../processing/maskPostprocess.ts';
+import { DROP_FLOATING_BY_DEFAULT, UPSAMPLE_BY_DEFAULT, UPSAMPLE_MODES, type UpsampleMode } from '../processing/maskPostprocess.ts';
 import type { MaskLayerMode } from '../render/maskLayer.ts';
 
 const MASK_LAYER_MODES: readonly MaskLayerMode[] = ['worker', 'inline'];
@@ -34,6 +34,8 @@ export interface AppOptions {
   readonly stabilise: boolean;
   /** How the mask is brought to the picture's size: 'guided' (edges follow the frame) or 'nearest' (default: UPSAMPLE_BY_DEFAULT). */
   readonly upsample: UpsampleMode;
+  /** Relabel cars, people and road patches floating far above the road (default: DROP_FLOATING_BY_DEFAULT). */
+  readonly dropFloating: boolean;
   readonly pace: SequencePace;
   /** Frames of a labelled sequence to play (default all). */
   readonly limit: number | null;
@@ -43,7 +45,7 @@ export interface AppOptions {
   readonly maskLayer: MaskLayerMode;
 }
 
-const KEYS = ['src', 'seq', 'camera', 'model', 'backend', 'synced', 'stabilise', 'upsample', 'pace', 'limit', 'record', 'masklayer'] as const;
+const KEYS = ['src', 'seq', 'camera', 'model', 'backend', 'synced', 'stabilise', 'upsample', 'dropfloating', 'pace', 'limit', 'record', 'masklayer'] as const;
 
 export class UrlOptionsError extends Error {
   constructor(message: string) {
@@ -98,6 +100,7 @@ export function parseAppOptions(search: string): AppOptions {
     synced: flag(params.get('synced'), 'synced'),
     stabilise: params.has('stabilise') ? flag(params.get('stabilise'), 'stabilise') : STABILISE_BY_DEFAULT,
     upsample: upsample as UpsampleMode,
+    dropFloating: params.has('dropfloating') ? flag(params.get('dropfloating'), 'dropfloating') : DROP_FLOATING_BY_DEFAULT,
     pace,
     limit,
     record: flag(params.get('record'), 'record'),

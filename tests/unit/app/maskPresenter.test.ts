@@ -69,7 +69,7 @@ class FakeDisplay implements MaskDisplay {
 function segmented(index: number, capturedAt: number, snapshot: ImageBitmap | null = null): SegmentedFrame {
   return {
     capturedAt, mediaTime: index / 25, frameIndex: index, captureMs: 0.1, snapshot, groundTruth: null, groundTruthError: null,
-    result: { kind: 'mask', mask: new Uint8Array(4).fill(index), width: 2, height: 2, timestamp: index, inputPath: 'fused I420', modelMapSize: { width: 2, height: 2 }, postprocess: { stabilise: false, upsample: 'nearest' }, sceneCuts: 0, timings: { preprocessMs: 1, inferenceMs: 10, postprocessMs: 0, stabiliseMs: 0, upsampleMs: 0, workerMs: 11, postprocessWorkerMs: 0 } },
+    result: { kind: 'mask', mask: new Uint8Array(4).fill(index), width: 2, height: 2, timestamp: index, inputPath: 'fused I420', modelMapSize: { width: 2, height: 2 }, postprocess: { stabilise: false, upsample: 'nearest', dropFloating: false }, sceneCuts: 0, floatingDropped: { maps: 0, regions: 0, pixels: 0 }, timings: { preprocessMs: 1, inferenceMs: 10, postprocessMs: 0, stabiliseMs: 0, upsampleMs: 0, workerMs: 11, postprocessWorkerMs: 0 } },
   };
 }
 

@@ -45,7 +45,7 @@ class FakeClient implements SessionClient {
   }
 }
 
-const NEAREST: MaskPostprocessSettings = { stabilise: false, upsample: 'nearest' };
+const NEAREST: MaskPostprocessSettings = { stabilise: false, upsample: 'nearest', dropFloating: false };
 
 function sessionWith(create: (options: SegmentationInitOptions, events: ClientEvents) => Promise<SessionClient>) {
   const said: [string, AppErrorCode, string][] = [];
@@ -146,7 +146,7 @@ describe('ModelSession', () => {
     await flush();
     const first = clients[0]!;
     expect(first.answers).toHaveLength(1);
-    const guided: MaskPostprocessSettings = { stabilise: true, upsample: 'guided' };
+    const guided: MaskPostprocessSettings = { stabilise: true, upsample: 'guided', dropFloating: false };
     const reloaded = session.reload({ model: '/models/b.onnx', backend: 'wasm', threads: 1, spinWait: true, postprocess: guided });
     await flush();
     expect(session.pipeline).toBeNull(); // frames are dropped meanwhile
@@ -176,8 +176,8 @@ describe('ModelSession', () => {
     const { session } = sessionWith(async (options) => new FakeClient(options));
     await session.load();
     const client = session.client as FakeClient;
-    session.setPostprocess({ stabilise: true, upsample: 'nearest' });
+    session.setPostprocess({ stabilise: true, upsample: 'nearest', dropFloating: false });
     session.sourceChanged({ name: 'other.webm' });
-    expect([client.configured, client.historyResets, session.postprocess]).toEqual([[{ stabilise: true, upsample: 'nearest' }], 1, { stabilise: true, upsample: 'nearest' }]);
+    expect([client.configured, client.historyResets, session.postprocess]).toEqual([[{ stabilise: true, upsample: 'nearest', dropFloating: false }], 1, { stabilise: true, upsample: 'nearest', dropFloating: false }]);
   });
 });

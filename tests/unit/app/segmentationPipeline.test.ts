@@ -39,7 +39,7 @@ class FakeClient implements PipelineClient {
     mask.fill(call.timestamp % 256);
     call.answer.resolve({
       kind: 'mask', mask, width: 2, height: 2, timestamp: call.timestamp, inputPath: 'fused I420',
-      modelMapSize: { width: 2, height: 2 }, postprocess: { stabilise: false, upsample: 'nearest' }, sceneCuts: 0,
+      modelMapSize: { width: 2, height: 2 }, postprocess: { stabilise: false, upsample: 'nearest', dropFloating: false }, sceneCuts: 0, floatingDropped: { maps: 0, regions: 0, pixels: 0 },
       timings: { preprocessMs: 1, inferenceMs: 10, postprocessMs: 0, stabiliseMs: 0, upsampleMs: 0, workerMs: 11, postprocessWorkerMs: 0 },
     });
   }

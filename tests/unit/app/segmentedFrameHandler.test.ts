@@ -26,7 +26,7 @@ function frame(index: number, done: number[]): CapturedFrame {
 function segmented(ids: number[], over: Partial<SegmentedFrame> = {}, inputPath = 'fused I420'): SegmentedFrame {
   return {
     capturedAt: 0, mediaTime: null, frameIndex: 1, captureMs: 2, snapshot: null, groundTruth: null, groundTruthError: null,
-    result: { kind: 'mask', mask: Uint8Array.from(ids), width: 2, height: 2, timestamp: 1, inputPath, modelMapSize: { width: 2, height: 2 }, postprocess: { stabilise: false, upsample: 'nearest' }, sceneCuts: 0, timings: { preprocessMs: 1, inferenceMs: 10, postprocessMs: 0.5, stabiliseMs: 0, upsampleMs: 0, workerMs: 12, postprocessWorkerMs: 0 } },
+    result: { kind: 'mask', mask: Uint8Array.from(ids), width: 2, height: 2, timestamp: 1, inputPath, modelMapSize: { width: 2, height: 2 }, postprocess: { stabilise: false, upsample: 'nearest', dropFloating: false }, sceneCuts: 0, floatingDropped: { maps: 0, regions: 0, pixels: 0 }, timings: { preprocessMs: 1, inferenceMs: 10, postprocessMs: 0.5, stabiliseMs: 0, upsampleMs: 0, workerMs: 12, postprocessWorkerMs: 0 } },
     ...over,
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { STABILISE_BY_DEFAULT } from '../../../src/processing/temporalStabiliser.ts';
+import { DROP_FLOATING_BY_DEFAULT } from '../../../src/processing/maskPostprocess.ts';
 import { contractUrlFor, parseAppOptions, DEFAULT_MODEL_URL } from '../../../src/ui/urlOptions.ts';
 
 describe('parseAppOptions', () => {
@@ -7,6 +8,10 @@ describe('parseAppOptions', () => {
     expect(parseAppOptions('')).toMatchObject({ src: null, seq: null, camera: false, model: DEFAULT_MODEL_URL, backend: 'auto', synced: false, stabilise: STABILISE_BY_DEFAULT, pace: 'realtime', limit: null });
     expect(parseAppOptions('?stabilise=0').stabilise).toBe(false);
     expect(parseAppOptions('?stabilise=1').stabilise).toBe(true);
+    expect(parseAppOptions('').dropFloating).toBe(DROP_FLOATING_BY_DEFAULT);
+    expect(parseAppOptions('?dropfloating=0').dropFloating).toBe(false);
+    expect(parseAppOptions('?dropfloating=1').dropFloating).toBe(true);
+    expect(() => parseAppOptions('?dropfloating=maybe')).toThrow(/dropfloating=maybe/);
   });
 
   it('reads every option', () => {

@@ -120,12 +120,12 @@ describe('resolveBenchModel with :spin', () => {
 });
 
 describe('resolveBenchModel with :plain', () => {
-  it("runs the app's mask postprocessing unless :plain turns stabilisation and guided upsampling off; suffixes combine", () => {
+  it("runs the app's mask postprocessing unless :plain turns stabilisation, guided upsampling and the floating-object check off; suffixes combine", () => {
     const normal = resolveBenchModel('default', null, 0, ctx);
     const plain = resolveBenchModel('default:plain', null, 1, ctx);
     const both = resolveBenchModel('fast:spin:plain', null, 2, ctx);
     expect(normal.postprocess).toEqual(DEFAULT_MASK_POSTPROCESS);
-    expect(plain.postprocess).toEqual({ stabilise: false, upsample: 'nearest' });
+    expect(plain.postprocess).toEqual({ stabilise: false, upsample: 'nearest', dropFloating: false });
     expect(plain.name).toBe('default:plain');
     expect(plain.url).toBe(normal.url);
     expect(both).toMatchObject({ spinWait: true, postprocess: { stabilise: false, upsample: 'nearest' }, name: 'fast:plain:spin', exportVideo: false });

@@ -1,4 +1,4 @@
-import { UPSAMPLE_BY_DEFAULT } from '../../../src/processing/maskPostprocess.ts';
+import { DROP_FLOATING_BY_DEFAULT, UPSAMPLE_BY_DEFAULT } from '../../../src/processing/maskPostprocess.ts';
 import { describe, expect, it } from 'vitest';
 import { formatUsage, parseArgs, type FlagSpecs } from '../../../cli/lib/args.ts';
 import { UsageError } from '../../../cli/lib/errors.ts';
@@ -81,6 +81,7 @@ describe('parseEvalArgs', () => {
       backend: 'wasm',
       stabilise: STABILISE_BY_DEFAULT ? 'on' : 'off',
       upsample: UPSAMPLE_BY_DEFAULT,
+      floating: DROP_FLOATING_BY_DEFAULT ? 'drop' : 'keep',
       verbose: false,
     });
   });

@@ -70,7 +70,8 @@ describe('GuidedUpsampler', () => {
       const map = new Uint8Array(mapW * mapH).map((_, i) => i % 3);
       const out = up.upsample(map, mapW, mapH, guide);
       expect(out.length).toBe(W * H);
-      for (const v of out) expect(v).toBeLessThan(3);
+      // Every pixel one of the map's classes (one expect for all: 172,800 of them took ~5 s, the test's timeout).
+      expect(out.reduce((max, v) => Math.max(max, v), 0)).toBeLessThan(3);
     }
   });
 
