@@ -77,6 +77,7 @@ describe('app on video files (WASM)', () => {
     let mask = await app.latestMask();
     expect(mask && { width: mask.width, height: mask.height }).toEqual(guided);
     expect(await app.page.isChecked('#guided-edges')).toBe(true);
+    expect(await app.page.isChecked('#drop-floating')).toBe(true); // the floating-object check is on by default
     // The toggle: later masks come at the class map's size; every log row records the upsampling stage.
     await app.page.uncheck('#guided-edges');
     const atToggle = (await app.stats())?.frames ?? s.frames; // counted from here: frames already in the worker may still be guided
@@ -89,11 +90,12 @@ describe('app on video files (WASM)', () => {
     expect(typeof last.upsampleMs).toBe('number');
     expect(rows.every((r) => typeof r.upsampleMs === 'number' && typeof r.stabiliseMs === 'number')).toBe(true);
     await app.close();
-    app = await AppPage.open(browser(), server().url, '?upsample=nearest', { name: 'nearest-edges' });
+    app = await AppPage.open(browser(), server().url, '?upsample=nearest&dropfloating=0', { name: 'nearest-edges' });
     await app.waitForFrames(2, { timeoutMs: LOAD_MS + 30_000 });
     mask = await app.latestMask();
     expect(mask && { width: mask.width, height: mask.height }).toEqual(nearest);
     expect(await app.page.isChecked('#guided-edges')).toBe(false);
+    expect(await app.page.isChecked('#drop-floating')).toBe(false);
     expect(app.pageErrors).toEqual([]);
   });
 
