@@ -54,8 +54,9 @@ const CHECKED = 1;
 const SCENE = 2;
 
 /**
- * Relabels floating regions of a class map in place. Buffers are kept between maps of one size, so a
- * map costs one pass over its pixels plus one over the ground and the regions above the cut.
+ * Relabels floating regions of a class map in place. Buffers are kept between maps of one size; a map
+ * costs two sweeps over its rows (the ground; more only for ground that winds) and a flood fill of each
+ * ground or on-ground region that has a pixel above the cut.
  */
 export class FloatingObjectFilter {
   readonly placement: ClassPlacement;
@@ -102,7 +103,8 @@ export class FloatingObjectFilter {
     const cut = horizonRow - Math.round(this.options.margin * height);
     let regions = 0;
     let pixels = 0;
-    // Only a region with a pixel above the cut can lie wholly above it; the ground found above is all below.
+    // Only a region with a pixel above the cut can lie wholly above it. The ground touching the bottom
+    // edge is already marked seen (all of it at or below the horizon), so it is never started from.
     for (let i = 0; i < cut * width; i++) {
       if (this.seen[i] || this.role[map[i] as number] !== CHECKED) continue;
       const size = this.region(map, width, height, i, cut);
