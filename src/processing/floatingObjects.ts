@@ -3,12 +3,14 @@
 // where that ground ends cannot be one (e.g. an overhead billboard read as a truck); nor can a patch of
 // road or pavement up there (a road painted on a wall). Such regions get the class that surrounds them.
 //
-// Where the ground ends is measured on each map: the top row of the ground classes' region that touches
-// the map's bottom edge (the road in front of the car). "Well above" = more than `margin` of the map's
-// height above that row. On every labelled CamVid train and val frame (ground truth at the model's
-// half-scale class map) no car, person or bicyclist lies more than 0.20 of the height above it, so the
-// default margin (0.25) leaves every real one alone; models/README.md ("Objects in the sky") has the
-// figures. With no ground at the bottom edge nothing is changed: there is no horizon to go by.
+// Where the ground ends is measured on each map: the top row of the region of ground classes, and of the
+// things standing on them, that touches the map's bottom edge through ground (the road in front of the
+// car, and the vehicles on it: a bus just ahead hides the road but still stands on it, so what lies
+// beside it at its height is left alone). "Well above" = more than `margin` of the map's height above
+// that row. On every labelled CamVid train and val frame (ground truth at the model's half-scale class
+// map) no car, person or bicyclist lies more than 0.20 of the height above the top of the ground alone,
+// so the default margin (0.25) leaves every real one alone; models/README.md ("Objects in the sky") has
+// the figures. With no ground at the bottom edge nothing is changed: there is no horizon to go by.
 
 import type { ModelContract } from './modelContract.ts';
 
@@ -43,7 +45,7 @@ export const DEFAULT_FLOATING_CHECK: FloatingCheckOptions = { margin: 0.25 };
 
 /** What one map's check found. */
 export interface FloatingCheckResult {
-  /** The top row of the ground touching the map's bottom edge, or -1 when there is none. */
+  /** The top row of the ground (and what stands on it) touching the map's bottom edge, or -1 when there is no ground there. */
   readonly horizonRow: number;
   /** Regions relabelled, and their pixels. */
   readonly regions: number;
@@ -64,6 +66,8 @@ export class FloatingObjectFilter {
   /** Per class id: CHECKED (ground or on-ground), SCENE (another model class: a region may take it), 0 (not a model class). */
   private readonly role = new Uint8Array(256);
   private readonly isGround = new Uint8Array(256);
+  /** Ground or on-ground: what the horizon's region grows through. */
+  private readonly isSupport = new Uint8Array(256);
   private seen = new Uint8Array(0);
   private queue = new Int32Array(0);
   private readonly votes = new Int32Array(256);
@@ -81,6 +85,7 @@ export class FloatingObjectFilter {
       this.role[id] = CHECKED;
     }
     for (const id of placement.ground) this.isGround[id] = 1;
+    for (const id of [...placement.ground, ...placement.onGround]) this.isSupport[id] = 1;
   }
 
   /** Whether the check can do anything: it needs ground to find the horizon and classes to check. */
@@ -103,8 +108,8 @@ export class FloatingObjectFilter {
     const cut = horizonRow - Math.round(this.options.margin * height);
     let regions = 0;
     let pixels = 0;
-    // Only a region with a pixel above the cut can lie wholly above it. The ground touching the bottom
-    // edge is already marked seen (all of it at or below the horizon), so it is never started from.
+    // Only a region with a pixel above the cut can lie wholly above it. The horizon's region is already
+    // marked seen (all of it at or below the horizon), so it is never started from.
     for (let i = 0; i < cut * width; i++) {
       if (this.seen[i] || this.role[map[i] as number] !== CHECKED) continue;
       const size = this.region(map, width, height, i, cut);
@@ -117,13 +122,14 @@ export class FloatingObjectFilter {
   }
 
   /**
-   * Marks the ground region(s) touching the bottom edge (8-connected) as seen; returns their top row, or -1.
+   * Marks the region of ground and on-ground classes (8-connected) that grows from the ground on the
+   * bottom edge as seen; returns its top row, or -1 when no ground touches the bottom edge.
    * Row sweeps instead of a queue: upwards (from the three pixels below, then along the row both ways),
    * then downwards likewise, until a sweep marks nothing new. A road is reached in one sweep up; the
    * sweeps only repeat for ground that winds down and up again. Each is one pass over the rows, in order.
    */
   private groundTop(map: Uint8Array, width: number, height: number): number {
-    const { seen, isGround } = this;
+    const { seen, isGround, isSupport } = this;
     const bottom = (height - 1) * width;
     let any = false;
     for (let x = 0; x < width; x++) {
@@ -133,6 +139,9 @@ export class FloatingObjectFilter {
       }
     }
     if (!any) return -1;
+    // Along the bottom row, both ways, from the ground to what stands on it.
+    for (let x = 1; x < width; x++) if (!seen[bottom + x] && seen[bottom + x - 1] && isSupport[map[bottom + x] as number]) seen[bottom + x] = 1;
+    for (let x = width - 2; x >= 0; x--) if (!seen[bottom + x] && seen[bottom + x + 1] && isSupport[map[bottom + x] as number]) seen[bottom + x] = 1;
     let top = height - 1;
     for (let up = true, changed = true; changed; up = !up) {
       changed = false;
@@ -143,7 +152,7 @@ export class FloatingObjectFilter {
         let marked = false;
         for (let x = 0; x < width; x++) {
           const i = row + x;
-          if (seen[i] || !isGround[map[i] as number]) continue;
+          if (seen[i] || !isSupport[map[i] as number]) continue;
           const j = from + x;
           if (seen[j] || (x > 0 && seen[j - 1]) || (x < width - 1 && seen[j + 1])) {
             seen[i] = 1;
@@ -151,14 +160,14 @@ export class FloatingObjectFilter {
           }
         }
         if (!marked) continue;
-        // Along the row, both ways, through ground.
+        // Along the row, both ways.
         for (let x = 1; x < width; x++) {
           const i = row + x;
-          if (!seen[i] && seen[i - 1] && isGround[map[i] as number]) seen[i] = 1;
+          if (!seen[i] && seen[i - 1] && isSupport[map[i] as number]) seen[i] = 1;
         }
         for (let x = width - 2; x >= 0; x--) {
           const i = row + x;
-          if (!seen[i] && seen[i + 1] && isGround[map[i] as number]) seen[i] = 1;
+          if (!seen[i] && seen[i + 1] && isSupport[map[i] as number]) seen[i] = 1;
         }
         changed = true;
         if (y < top) top = y;

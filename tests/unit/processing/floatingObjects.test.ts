@@ -86,12 +86,13 @@ describe('FloatingObjectFilter', () => {
     expect(count(map, CAR)).toBe(4);
   });
 
-  it('finds the same horizon as a plain 8-connected flood fill from the bottom edge, on random maps', () => {
+  it('finds the same horizon as a plain 8-connected flood fill from the ground on the bottom edge, on random maps', () => {
     let seed = 12345;
     const random = (): number => ((seed = Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
     const floodTop = (map: Uint8Array, w: number, h: number): number => {
       const seen = new Uint8Array(w * h);
       const stack: number[] = [];
+      // Seeds: ground on the bottom edge; it grows through ground and what stands on it.
       for (let x = 0; x < w; x++) if (map[(h - 1) * w + x] === ROAD) stack.push((h - 1) * w + x), (seen[(h - 1) * w + x] = 1);
       let top = stack.length ? h - 1 : -1;
       while (stack.length) {
@@ -100,7 +101,7 @@ describe('FloatingObjectFilter', () => {
         top = Math.min(top, y);
         for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
           const ny = y + dy, nx = x + dx, j = ny * w + nx;
-          if (ny >= 0 && ny < h && nx >= 0 && nx < w && !seen[j] && map[j] === ROAD) (seen[j] = 1), stack.push(j);
+          if (ny >= 0 && ny < h && nx >= 0 && nx < w && !seen[j] && (map[j] === ROAD || map[j] === CAR)) (seen[j] = 1), stack.push(j);
         }
       }
       return top;
@@ -109,9 +110,25 @@ describe('FloatingObjectFilter', () => {
     for (let trial = 0; trial < 200; trial++) {
       const w = 3 + Math.floor(random() * 20), h = 3 + Math.floor(random() * 20);
       const share = 0.3 + 0.3 * random(); // around the percolation threshold: winding shapes
-      const map = Uint8Array.from({ length: w * h }, () => (random() < share ? ROAD : SKY));
+      const map = Uint8Array.from({ length: w * h }, () => { const r = random(); return r < share ? ROAD : r < share + 0.1 ? CAR : SKY; });
       expect(f.apply(map.slice(), w, h).horizonRow, `trial ${trial} (${w}x${h})`).toBe(floodTop(map, w, h));
     }
+  });
+
+  it('takes the top of what stands on the road as the horizon: beside a bus just ahead, a person at its height stays', () => {
+    const map = new Uint8Array(W * H).fill(BUILDING);
+    paint(map, ROAD, 0, 18, 9, 19); // the road shows only at the bottom
+    paint(map, CAR, 2, 6, 7, 19); // a bus ahead reaches from the bottom edge up to row 6
+    paint(map, PERSON, 9, 9, 9, 12); // on a pavement hidden behind the bus: lowest row 12
+    paint(map, CAR, 3, 1, 4, 1); // something up in the sky, but within 5 rows of the bus's top: kept too
+    const before = map.slice();
+    expect(filter().apply(map, W, H)).toEqual({ horizonRow: 6, regions: 0, pixels: 0 });
+    expect(Array.from(map)).toEqual(Array.from(before));
+    // The bus reaches the bottom edge beside the road, not through it: still its support (along the bottom row).
+    const edge = new Uint8Array(W * H).fill(BUILDING);
+    paint(edge, ROAD, 0, 19, 1, 19);
+    paint(edge, CAR, 2, 6, 7, 19);
+    expect(filter().apply(edge, W, H).horizonRow).toBe(6);
   });
 
   it('changes nothing without ground at the bottom edge, or without a placement', () => {
