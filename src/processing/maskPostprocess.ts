@@ -43,7 +43,7 @@ export interface ShownMask {
   readonly height: number;
 }
 
-/** What the floating-object check relabelled since the postprocessing started (or its last reset of the counts: none). */
+/** What the floating-object check relabelled since the postprocessor was made (a reset does not clear it). */
 export interface FloatingDropped {
   /** Class maps that had at least one floating region. */
   readonly maps: number;
@@ -137,8 +137,9 @@ export class MaskPostprocessor {
    * With dropFloating the map itself is changed in place first.
    */
   process(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage | null, out?: Uint8Array): ShownMask & PostprocessTimings {
-    const t0 = performance.now();
+    // The check's time is not a stage of its own: it counts in the worker's total (postprocessWorkerMs).
     if (this.current.dropFloating) this.dropFloating(map, mapW, mapH);
+    const t0 = performance.now();
     if (!this.guides(this.current.upsample, mapW, mapH, guide)) {
       // Sent at the map's size: stabilised straight into the buffer that is sent (one pass, no extra copy).
       const n = mapW * mapH;
@@ -164,8 +165,8 @@ export class MaskPostprocessor {
    * history advances once. dropFloating (a setting, not a variant) changes the map in place first.
    */
   variants(map: Uint8Array, mapW: number, mapH: number, guide: GuideImage | null): Record<MaskVariantName, ShownMask> & PostprocessTimings {
-    const t0 = performance.now();
     if (this.current.dropFloating) this.dropFloating(map, mapW, mapH);
+    const t0 = performance.now();
     this.track(guide, mapW, mapH);
     const stabilised = this.stabilise(map, mapW, mapH).slice();
     const t1 = performance.now();
