@@ -73,7 +73,7 @@ export interface EvalSummaryJson {
   /** All four combinations, `${upsample}/${stabilise}`. */
   readonly variants: Record<MaskVariantName, EvalSequenceJson>;
   /** The floating-object check (--floating): on or off for every variant alike, and what it relabelled over the run. */
-  readonly floating: { readonly dropped: boolean; readonly maps: number; readonly regions: number; readonly pixels: number };
+  readonly floating: { readonly dropped: boolean; readonly placed: boolean; readonly maps: number; readonly regions: number; readonly pixels: number };
   /** Mean of the per-frame mIoU (percent); for comparison with per-frame views. */
   readonly mean_frame_miou: number | null;
   /** Class name → IoU in percent, null when the class is neither in the labels nor predicted. */
@@ -192,7 +192,7 @@ export function buildEvalJson(result: EvalPageResult, context: EvalRunContext): 
       guided: sequenceJson(result.upsampling.guided, result.classNames.length),
     },
     variants: Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, sequenceJson(result.variants[name], result.classNames.length)])) as Record<MaskVariantName, EvalSequenceJson>,
-    floating: { dropped: result.floating.dropped, maps: result.floating.maps, regions: result.floating.regions, pixels: result.floating.pixels },
+    floating: { dropped: result.floating.dropped, placed: result.floating.placed, maps: result.floating.maps, regions: result.floating.regions, pixels: result.floating.pixels },
     per_class: summary.perClassIou ?? {},
     classes: [...result.classNames],
     void_id: result.voidId,
@@ -323,6 +323,7 @@ export function formatEvalText(summary: EvalSummaryJson, result: EvalPageResult)
 
 function floatingLine(f: EvalSummaryJson['floating']): string {
   if (!f.dropped) return 'floating objects kept (--floating keep): every variant is the class maps as the model gave them';
+  if (!f.placed) return "floating objects not checked: the model's contract gives no class a placement (ground, onGround)";
   const plural = (n: number, word: string): string => `${groupThousands(n)} ${word}${n === 1 ? '' : 's'}`;
   return `floating objects dropped in every variant (--floating drop): ${plural(f.regions, 'region')} (${plural(f.pixels, 'class-map pixel')}) relabelled in ${plural(f.maps, 'class map')}`;
 }

@@ -132,8 +132,11 @@ export interface EvalPageResult {
   readonly variants: Readonly<Record<MaskVariantName, EvalSequenceScore>>;
   /** The headline combination: `${upsample}/${stabilise}`. */
   readonly headlineVariant: MaskVariantName;
-  /** Whether floating regions were relabelled (in every variant), and how many over the run. */
-  readonly floating: { readonly dropped: boolean } & FloatingDropped;
+  /**
+   * Whether floating regions were relabelled (in every variant), whether the model's contract gives its
+   * classes a placement (without one there is nothing to check), and how many were relabelled over the run.
+   */
+  readonly floating: { readonly dropped: boolean; readonly placed: boolean } & FloatingDropped;
   /** Pixels within this distance (px, at the label's size) of a label edge count for boundary IoU. */
   readonly boundaryRadius: number;
   /** Per frame, of the headline sequence. */

@@ -37,7 +37,7 @@ const RESULT: EvalPageResult = {
   upsampling: { headline: 'guided', rule: 'joint bilateral', nearest: SEQ.nearestOn, guided: SEQ.guidedOn },
   variants: { 'nearest/off': SEQ.nearestOff, 'nearest/on': SEQ.nearestOn, 'guided/off': SEQ.guidedOff, 'guided/on': SEQ.guidedOn },
   headlineVariant: 'guided/on',
-  floating: { dropped: true, maps: 2, regions: 3, pixels: 1234 },
+  floating: { dropped: true, placed: true, maps: 2, regions: 3, pixels: 1234 },
   boundaryRadius: 3,
   frames: [
     { file: 'a.png', miou: 70, pixelAccuracy: 80, ms: 50.12345, preprocessMs: 2, inferenceMs: 45, postprocessMs: 1, stabiliseMs: 0.5, upsampleMs: 2, maskWidth: 4, maskHeight: 3, labelWidth: 4, labelHeight: 3 },
@@ -168,10 +168,12 @@ describe('formatEvalText', () => {
     expect(text).toContain('floating objects dropped in every variant (--floating drop): 3 regions (1,234 class-map pixels) relabelled in 2 class maps');
   });
 
-  it('says when floating objects were kept, and the JSON says what the check did', () => {
-    const kept: EvalPageResult = { ...RESULT, floating: { dropped: false, maps: 0, regions: 0, pixels: 0 } };
+  it('says when floating objects were kept or could not be checked, and the JSON says what the check did', () => {
+    const kept: EvalPageResult = { ...RESULT, floating: { dropped: false, placed: true, maps: 0, regions: 0, pixels: 0 } };
     expect(formatEvalText(buildEvalJson(kept, CONTEXT), kept)).toContain('floating objects kept (--floating keep)');
-    expect(buildEvalJson(RESULT, CONTEXT).floating).toEqual({ dropped: true, maps: 2, regions: 3, pixels: 1234 });
+    const unplaced: EvalPageResult = { ...RESULT, floating: { dropped: true, placed: false, maps: 0, regions: 0, pixels: 0 } };
+    expect(formatEvalText(buildEvalJson(unplaced, CONTEXT), unplaced)).toContain("floating objects not checked: the model's contract gives no class a placement");
+    expect(buildEvalJson(RESULT, CONTEXT).floating).toEqual({ dropped: true, placed: true, maps: 2, regions: 3, pixels: 1234 });
   });
 });
 
