@@ -64,10 +64,6 @@ export function variantName(settings: MaskPostprocessSettings): MaskVariantName 
   return `${settings.upsample}/${settings.stabilise ? 'on' : 'off'}`;
 }
 
-export function describePostprocess(settings: MaskPostprocessSettings): string {
-  return `${settings.upsample === 'guided' ? 'guided' : 'NEAREST'} upsampling, stabilisation ${settings.stabilise ? 'on' : 'off'}, floating objects ${settings.dropFloating ? 'dropped' : 'kept'}`;
-}
-
 export class MaskPostprocessor {
   private current: MaskPostprocessSettings;
   private readonly stabiliser: TemporalStabiliser;
