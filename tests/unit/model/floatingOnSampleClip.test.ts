@@ -4,14 +4,13 @@
 // check (floatingObjects.ts, with the contract's placements) no car, person or bicyclist may be left in
 // the top band of any frame looked at, and the cars on the road must all still be there.
 
-import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { classPlacement, FloatingObjectFilter } from '../../../src/processing/floatingObjects.ts';
 import { findOutput, inputSize, parseModelContract, type ModelContract } from '../../../src/processing/modelContract.ts';
 import { rgbaToNchwFloat } from '../../../src/processing/preprocess.ts';
-import { createNodeSession, listContractFiles, ort, ROOT, SAMPLES_DATA_DIR } from './modelFiles.ts';
+import { createNodeSession, ffmpegRaw, listContractFiles, ort, ROOT, SAMPLES_DATA_DIR } from './modelFiles.ts';
 
 const CLIP = path.join(SAMPLES_DATA_DIR, 'solidWhiteRight.mp4');
 /** The billboard's frames: every 5th of the first 2 s (25 fps), frame 0 first. */
@@ -23,12 +22,9 @@ const TOP_BAND = 0.36;
 function decodeFrames(w: number, h: number): Uint8Array[] {
   if (!existsSync(CLIP)) throw new Error(`${path.relative(ROOT, CLIP)} is missing: run \`npm run fetch-samples\` (npm test does this first)`);
   const select = `select='${FRAMES.map((n) => `eq(n\\,${n})`).join('+')}'`;
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-i', CLIP, '-vf', `${select},scale=${w}:${h}:flags=bilinear`, '-fps_mode', 'passthrough', '-pix_fmt', 'rgba', '-f', 'rawvideo', 'pipe:1'], { maxBuffer: 64 * 1024 * 1024 });
-  if (r.error) throw new Error(`could not run ffmpeg (needed to decode ${path.relative(ROOT, CLIP)}): ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr.toString()}`);
   const bytes = w * h * 4;
-  if (r.stdout.length !== bytes * FRAMES.length) throw new Error(`ffmpeg gave ${r.stdout.length} bytes, expected ${bytes * FRAMES.length}`);
-  return FRAMES.map((_, i) => new Uint8Array(r.stdout.buffer, r.stdout.byteOffset + i * bytes, bytes));
+  const raw = ffmpegRaw(['-i', CLIP, '-vf', `${select},scale=${w}:${h}:flags=bilinear`, '-fps_mode', 'passthrough', '-pix_fmt', 'rgba', '-f', 'rawvideo', 'pipe:1'], bytes * FRAMES.length, path.relative(ROOT, CLIP));
+  return FRAMES.map((_, i) => raw.subarray(i * bytes, (i + 1) * bytes));
 }
 
 interface FrameMaps {

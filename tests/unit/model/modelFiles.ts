@@ -1,6 +1,7 @@
 // The exported models and their golden fixtures as files on disk, and onnxruntime-web in Node.
 // Everything is read from whatever models/export.py last wrote: no expected values live here.
 
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -120,4 +121,17 @@ export function readGoldenFrame(golden: GoldenJson, samplesDir = SAMPLES_DATA_DI
     );
   }
   return new Uint8Array(readFileSync(file));
+}
+
+/**
+ * Runs ffmpeg (from apt) quietly and returns its stdout: raw video for `args`, `input` on stdin if given.
+ * Throws naming `what` (the file it decodes) when ffmpeg is missing or fails, or when it writes other than
+ * `expectedBytes`.
+ */
+export function ffmpegRaw(args: readonly string[], expectedBytes: number, what: string, input?: Uint8Array): Uint8Array {
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...args], { maxBuffer: 256 * 1024 * 1024, ...(input ? { input } : {}) });
+  if (r.error) throw new Error(`could not run ffmpeg (needed to decode ${what}): ${r.error.message}`);
+  if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${r.stderr.toString()}`);
+  if (r.stdout.length !== expectedBytes) throw new Error(`ffmpeg ${args.join(' ')} gave ${r.stdout.length} bytes, expected ${expectedBytes}`);
+  return new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.length);
 }

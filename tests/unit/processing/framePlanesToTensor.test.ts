@@ -27,7 +27,7 @@ import {
 import { findOutput, inputSize, parseModelContract, type InputNormalisation } from '../../../src/processing/modelContract.ts';
 import { rgbaToNchwFloat } from '../../../src/processing/preprocess.ts';
 import { DEFAULT_MODEL_NAME } from '../../../src/processing/shippedModels.ts';
-import { createNodeSession, MODELS_DIR, ort, readJson, ROOT, SAMPLES_DATA_DIR } from '../model/modelFiles.ts';
+import { createNodeSession, ffmpegRaw, MODELS_DIR, ort, readJson, ROOT, SAMPLES_DATA_DIR } from '../model/modelFiles.ts';
 
 /** Tensor values are the 8-bit RGB values themselves. */
 const IDENTITY: InputNormalisation = { channelOrder: 'RGB', scale: 1, mean: [0, 0, 0], std: [1, 1, 1] };
@@ -533,13 +533,8 @@ interface RealFrames {
   readonly notes: string[];
 }
 
-function ffmpeg(args: string[], expectedBytes: number, input?: Uint8Array): Uint8Array {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', ...args], { maxBuffer: 256 * 1024 * 1024, ...(input ? { input } : {}) });
-  if (r.error) throw new Error(`could not run ffmpeg (needed to decode ${path.relative(ROOT, CLIP)}): ${r.error.message}`);
-  if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${r.stderr.toString()}`);
-  if (r.stdout.length !== expectedBytes) throw new Error(`ffmpeg ${args.join(' ')} gave ${r.stdout.length} bytes, expected ${expectedBytes}`);
-  return new Uint8Array(r.stdout.buffer, r.stdout.byteOffset, r.stdout.length);
-}
+const ffmpeg = (args: string[], expectedBytes: number, input?: Uint8Array): Uint8Array =>
+  ffmpegRaw(args, expectedBytes, path.relative(ROOT, CLIP), input);
 
 const splitFrames = (raw: Uint8Array, bytesPerFrame: number): Uint8Array[] =>
   FRAME_INDICES.map((_, i) => raw.subarray(i * bytesPerFrame, (i + 1) * bytesPerFrame));
