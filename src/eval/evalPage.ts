@@ -21,7 +21,7 @@ import { accumulateFlicker, createFlickerCounts, type FlickerCounts } from '../p
 import { modelClassCount, type ModelContract } from '../processing/modelContract.ts';
 import { resizeNearestU8 } from '../processing/preprocess.ts';
 import { describeStabiliser } from '../processing/temporalStabiliser.ts';
-import { classPlacement } from '../processing/floatingObjects.ts';
+import { classPlacement, placementChecks } from '../processing/floatingObjects.ts';
 import { MASK_VARIANT_NAMES, type FloatingDropped, type MaskVariantName } from '../processing/maskPostprocess.ts';
 import { BOUNDARY_RADIUS_PX, labelEdgeBand } from '../processing/boundaryBand.ts';
 import type { GuidedUpsampleOptions } from '../processing/guidedUpsample.ts';
@@ -366,7 +366,7 @@ async function run(config: EvalPageConfig): Promise<EvalPageOutcome> {
         },
         variants: Object.fromEntries(MASK_VARIANT_NAMES.map((name) => [name, sequenceScore(sequences[name])])) as Record<MaskVariantName, EvalSequenceScore>,
         headlineVariant: headline,
-        floating: { dropped: config.dropFloating, placed: classPlacement(contract).ground.length > 0, ...floatingDropped },
+        floating: { dropped: config.dropFloating, placed: placementChecks(classPlacement(contract)), ...floatingDropped },
         boundaryRadius: BOUNDARY_RADIUS_PX,
         frames,
         overlays,

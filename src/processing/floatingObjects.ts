@@ -26,6 +26,9 @@ export interface ClassPlacement {
 
 export const NO_PLACEMENT: ClassPlacement = { modelClasses: 0, ground: [], onGround: [] };
 
+/** Whether the check can do anything with this placement: it needs ground to find the horizon. */
+export const placementChecks = (placement: ClassPlacement): boolean => placement.ground.length > 0;
+
 /** The placement the contract declares for its model classes (none declared: the check does nothing). */
 export function classPlacement(contract: Pick<ModelContract, 'classes'>): ClassPlacement {
   const model = contract.classes.filter((c) => !c.ignore);
@@ -88,9 +91,9 @@ export class FloatingObjectFilter {
     for (const id of [...placement.ground, ...placement.onGround]) this.isSupport[id] = 1;
   }
 
-  /** Whether the check can do anything: it needs ground to find the horizon and classes to check. */
+  /** Whether the check can do anything (placementChecks). */
   get active(): boolean {
-    return this.placement.ground.length > 0;
+    return placementChecks(this.placement);
   }
 
   apply(map: Uint8Array, width: number, height: number): FloatingCheckResult {
@@ -145,7 +148,8 @@ export class FloatingObjectFilter {
     let top = height - 1;
     for (let up = true, changed = true; changed; up = !up) {
       changed = false;
-      for (let k = 1; k < height; k++) {
+      // A sweep down can only mark rows below one already marked: it starts under the top row.
+      for (let k = up ? 1 : top + 1; k < height; k++) {
         const y = up ? height - 1 - k : k;
         const row = y * width;
         const from = up ? row + width : row - width; // the row the sweep comes from
